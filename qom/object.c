@@ -862,7 +862,7 @@ ObjectProperty *object_class_property_add_str(ObjectClass *klass,
 
     a->get = get;
     a->set = set;
-    return object_class_property_add(klass, name, "str",
+    return object_class_property_add(klass, name, "string",
                                      get ? str_accessor_get : NULL,
                                      set ? str_accessor_set : NULL,
                                      NULL, a);
@@ -994,11 +994,26 @@ void object_unref(Object *obj)
 
 /* ---- base types ---- */
 
+static JsonNode *object_get_type(Object *obj, ObjectProperty *prop,
+                                 Error **errp)
+{
+    return json_node_init_string(json_node_alloc(),
+                                 object_get_typename(obj));
+}
+
+static void object_base_class_init(ObjectClass *oc, const void *data)
+{
+    /* Every object answers qom-get PATH type, as in QEMU. */
+    object_class_property_add(oc, "type", "string", object_get_type, NULL,
+                              NULL, NULL);
+}
+
 static const TypeInfo object_base_types[] = {
     {
         .name = TYPE_OBJECT,
         .instance_size = sizeof(Object),
         .class_size = sizeof(ObjectClass),
+        .class_init = object_base_class_init,
         .abstract = true,
     },
     {

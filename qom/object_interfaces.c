@@ -12,12 +12,9 @@ static bool check_user_creatable_class(const char *type, ObjectClass **out,
 {
     ObjectClass *klass = object_class_by_name(type);
 
-    if (!klass) {
-        error_setg(errp, "invalid object type: %s", type);
-        return false;
-    }
-    if (!object_class_dynamic_cast(klass, TYPE_USER_CREATABLE)) {
-        error_setg(errp, "object type '%s' isn't supported by object-add",
+    if (!klass || !object_class_dynamic_cast(klass, TYPE_USER_CREATABLE)) {
+        /* QEMU's wording: qom-type is an enumeration of the known types. */
+        error_setg(errp, "Parameter 'qom-type' does not accept value '%s'",
                    type);
         return false;
     }
@@ -93,10 +90,17 @@ Object *user_creatable_add(JsonObject *opts, bool from_string, Error **errp)
         if (!strcmp(key, "qom-type") || !strcmp(key, "id")) {
             continue;
         }
-        if (from_string) {
-            ok = object_property_find_err(obj, key, errp) &&
-                 object_property_parse(obj, key,
-                                       json_node_get_string(value), errp);
+        if (!object_property_find(obj, key)) {
+            /* QEMU checks options against the type's schema first. */
+            if (from_string) {
+                error_setg(errp, "Invalid parameter '%s'", key);
+            } else {
+                error_setg(errp, "Parameter '%s' is unexpected", key);
+            }
+            ok = false;
+        } else if (from_string) {
+            ok = object_property_parse(obj, key, json_node_get_string(value),
+                                       errp);
         } else {
             ok = object_property_set(obj, key, value, errp);
         }

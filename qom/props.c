@@ -81,7 +81,8 @@ static bool prop_value_to_uint64(const char *name, JsonNode *value,
         return qemu_parse_uint64(name, json_node_get_string(value), out,
                                  errp);
     }
-    type_error(name, "integer", errp);
+    /* QEMU's wording for unsigned and size properties. */
+    error_setg(errp, "Parameter '%s' expects uint64", name);
     return false;
 }
 

@@ -390,7 +390,17 @@ static void parse_memory(const Opt *o)
         error_setg(&err, "Parameter 'size' is missing");
         cli_fail("-m", o->arg, err);
     }
-    if (!qemu_parse_size("size", size, MiB, &v, &err)) {
+    if (size[0] == '-') {
+        error_setg(&err, "Value '%s' is out of range for parameter 'size'",
+                   size);
+        cli_fail("-m", o->arg, err);
+    }
+    if (!qemu_parse_size("size", size, MiB, &v, NULL)) {
+        error_setg(&err, "Parameter 'size' expects a non-negative number "
+                   "below 2^64");
+        error_append_hint(&err, "Optional suffix k, M, G, T, P or E means "
+                          "kilo-, mega-, giga-, tera-, peta-\n"
+                          "and exabytes, respectively.\n");
         cli_fail("-m", o->arg, err);
     }
     if (v < MiB) {
@@ -423,20 +433,18 @@ static void parse_smp(const Opt *o)
             error_setg(&err, "Invalid parameter '%s'", key);
             break;
         }
-        if (!val || !qemu_parse_uint64(key, val, &v, &err)) {
-            if (!err) {
-                error_setg(&err, "Parameter '%s' expects a number", key);
-            }
+        if (!val || !qemu_parse_uint64(key, val, &v, NULL)) {
+            error_setg(&err, "Parameter 'smp.%s' expects integer", key);
+            break;
+        }
+        if (v == 0) {
+            error_setg(&err, "Invalid CPU topology: CPU topology parameters "
+                       "must be greater than zero");
             break;
         }
         if (!strcmp(key, "cpus")) {
             cpus = v;
         } else if (strcmp(key, "maxcpus") != 0) {
-            if (v == 0) {
-                error_setg(&err, "Invalid CPU topology: CPU topology "
-                           "parameters must be greater than zero");
-                break;
-            }
             topo *= v;
             have_topo = true;
         }
@@ -452,10 +460,6 @@ static void parse_smp(const Opt *o)
         cpus = UINT_MAX;
     }
     cfg.smp_cpus = cpus;
-    if (!cfg.smp_cpus) {
-        error_setg(&err, "Invalid SMP CPUs 0: at least one CPU is needed");
-        cli_fail("-smp", o->arg, err);
-    }
 }
 
 static void parse_name(const Opt *o)
@@ -712,6 +716,11 @@ static bool mon_opt(const Opt *o, Error **errp)
         error_setg(errp, "Parameter 'chardev' is missing");
         return false;
     }
+    chr = qemu_chr_find(id);
+    if (!chr) {
+        error_setg(errp, "chardev \"%s\" not found", id);
+        return false;
+    }
     if (mode && strcmp(mode, "control") != 0) {
         error_setg(errp, "mode=%s is not supported: only QMP monitors "
                    "exist here (use mode=control)", mode);
@@ -723,11 +732,6 @@ static bool mon_opt(const Opt *o, Error **errp)
         return false;
     }
     if (pretty_s && !qemu_parse_bool("pretty", pretty_s, &pretty, errp)) {
-        return false;
-    }
-    chr = qemu_chr_find(id);
-    if (!chr) {
-        error_setg(errp, "chardev \"%s\" not found", id);
         return false;
     }
     return monitor_init_qmp(chr, pretty, errp);
@@ -745,17 +749,37 @@ static void phase_monitors_teardown(void)
     monitor_cleanup();
 }
 
+/*
+ * The command line names every id once per kind (QEMU checks its option
+ * lists before creating anything): the second use is the error.
+ */
+static bool check_cli_id(JsonObject *opts, Object *container,
+                         const char *kind, Error **errp)
+{
+    const char *id = member_str(opts, "id");
+
+    if (id && object_get_child(container, id)) {
+        error_setg(errp, "Duplicate ID '%s' for %s", id, kind);
+        return false;
+    }
+    return true;
+}
+
 static bool object_opt(const Opt *o, Error **errp)
 {
     bool help = false, json = false;
     g_autoptr(JsonObject) obj = keyval_parse_or_json(o->arg, "qom-type",
                                                      &help, &json, errp);
 
-    return obj && user_creatable_add(obj, !json, errp) != NULL;
+    return obj &&
+           check_cli_id(obj, object_get_objects_root(), "object", errp) &&
+           user_creatable_add(obj, !json, errp) != NULL;
 }
 
 static bool phase_objects_init(Error **errp)
 {
+    /* /objects exists from here on, even when empty (qom-list shows it). */
+    object_get_objects_root();
     return foreach_opt(OPT_OBJECT, object_opt, errp);
 }
 
@@ -935,7 +959,11 @@ static bool device_opt(const Opt *o, Error **errp)
     g_autoptr(JsonObject) d = keyval_parse_or_json(o->arg, "driver", &help,
                                                    &json, errp);
 
-    return d && qdev_device_add(d, !json, errp) != NULL;
+    return d &&
+           check_cli_id(d, container_get(object_get_root(),
+                                         "/machine/peripheral"),
+                        "device", errp) &&
+           qdev_device_add(d, !json, errp) != NULL;
 }
 
 static bool phase_devices_init(Error **errp)

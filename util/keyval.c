@@ -416,7 +416,7 @@ bool qemu_parse_int64(const char *name, const char *str, int64_t *out,
     }
     if (!keyval_parse_magnitude(p, &mag) ||
         mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX)) {
-        error_setg(errp, "Parameter '%s' expects int64", name);
+        error_setg(errp, "Parameter '%s' expects integer", name);
         return false;
     }
     if (neg) {
@@ -576,11 +576,7 @@ bool qemu_parse_size(const char *name, const char *str, uint64_t default_unit,
     g_assert(default_unit >= 1 && default_unit <= (1ULL << 60));
 
     if (!keyval_parse_size_inner(str, default_unit, &v)) {
-        error_setg(errp, "Parameter '%s' expects a non-negative number "
-                   "below 2^64", name);
-        error_append_hint(errp, "Optional suffix k, M, G, T, P or E means "
-                          "kilo-, mega-, giga-, tera-, peta-\n"
-                          "and exabytes, respectively.\n");
+        error_setg(errp, "Parameter '%s' expects a size value", name);
         return false;
     }
     *out = v;

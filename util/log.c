@@ -55,7 +55,7 @@ void qemu_log_print_help(void)
     printf("%-15s %s\n", "trace:PATTERN",
            "enable the trace events matching PATTERN (a leading '-'\n"
            "                disables them)");
-    printf("\nUse \"-d trace:help\" to list the trace events.\n");
+    printf("Use \"-d trace:help\" to get a list of trace events.\n");
 }
 
 static const LogItem *log_item_find(const char *name)
@@ -167,7 +167,7 @@ bool qemu_set_log_filename(const char *filename, Error **errp)
         }
         f = fopen(path, "w");
         if (!f) {
-            error_setg_errno(errp, errno, "cannot open log file '%s'", path);
+            error_setg_errno(errp, errno, "Error opening logfile %s", path);
             return false;
         }
     }

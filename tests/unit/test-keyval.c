@@ -565,7 +565,7 @@ static void test_int64(void)
         }
         g_assert_cmpint(v, ==, 12345);
         g_assert_cmpstr(error_get_pretty(err), ==,
-                        "Parameter 'index' expects int64");
+                        "Parameter 'index' expects integer");
         error_free(err);
     }
 }
@@ -719,12 +719,8 @@ static void test_size_errors(void)
         }
         g_assert_cmpuint(v, ==, 12345);
         g_assert_cmpstr(error_get_pretty(err), ==,
-                        "Parameter 'size' expects a non-negative number "
-                        "below 2^64");
-        g_assert_cmpstr(error_get_hint(err), ==,
-                        "Optional suffix k, M, G, T, P or E means kilo-, "
-                        "mega-, giga-, tera-, peta-\n"
-                        "and exabytes, respectively.\n");
+                        "Parameter 'size' expects a size value");
+        g_assert_null(error_get_hint(err));
         error_free(err);
         g_assert_false(qemu_parse_size("size", bad[i].str, bad[i].unit, &v,
                                        NULL));

@@ -378,7 +378,8 @@ static void test_user_creatable(void)
     json_object_set_string_member(bad, "id", "u2");
     g_assert_null(user_creatable_add(bad, true, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "invalid object type: no-such-type");
+                    "Parameter 'qom-type' does not accept value "
+                    "'no-such-type'");
     error_free(err);
     err = NULL;
     json_object_set_string_member(bad, "qom-type", TYPE_T_BASE);
