@@ -21,6 +21,15 @@ bool prop_value_to_bool(const char *name, JsonNode *value, bool from_string,
 const char *prop_value_to_str(const char *name, JsonNode *value,
                               Error **errp);
 
+/*
+ * Drop the strong references obj holds through its link properties (static
+ * and dynamic).  Called when obj leaves the composition tree: a deleted
+ * object must not keep its targets, or itself through a cycle, alive.
+ */
+void object_drop_links(Object *obj);
+/* The dynamic (object_property_add_link) half, in tree.c. */
+void object_drop_dynamic_links(Object *obj);
+
 /* Resolve a link value (path; "" is NULL) with QEMU's error messages. */
 bool object_resolve_link(Object *obj, const char *name, const char *path,
                          const char *type, Object **out, Error **errp);

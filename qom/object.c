@@ -950,6 +950,25 @@ static void object_release_static_props(Object *obj, TypeImpl *ti)
     }
 }
 
+void object_drop_links(Object *obj)
+{
+    TypeImpl *ti;
+
+    for (ti = obj->class->type; ti; ti = type_get_parent(ti)) {
+        guint i;
+
+        for (i = 0; i < ti->class->prop_order->len; i++) {
+            ObjectProperty *prop = ti->class->prop_order->pdata[i];
+
+            if (prop->sprop &&
+                ((const Property *)prop->sprop)->info == &prop_info_link) {
+                props_release(obj, prop->sprop);
+            }
+        }
+    }
+    object_drop_dynamic_links(obj);
+}
+
 static void object_finalize(Object *obj)
 {
     TypeImpl *ti;

@@ -65,6 +65,7 @@ static void child_release(Object *obj, ObjectProperty *prop)
     if (child->class->unparent) {
         child->class->unparent(child);
     }
+    object_drop_links(child);
     child->parent = NULL;
     g_clear_pointer(&child->name_in_parent, g_free);
     object_unref(child);
@@ -383,6 +384,27 @@ static void link_release(Object *obj, ObjectProperty *prop)
     }
     g_free(lp->target_type);
     g_free(lp);
+}
+
+void object_drop_dynamic_links(Object *obj)
+{
+    guint i;
+
+    for (i = 0; i < obj->prop_order->len; i++) {
+        ObjectProperty *prop = obj->prop_order->pdata[i];
+        LinkProperty *lp;
+
+        if (!prop_is_link(prop) || prop->release != link_release) {
+            continue;
+        }
+        lp = prop->opaque;
+        if ((lp->flags & OBJ_PROP_LINK_STRONG) && *lp->targetp) {
+            Object *target = *lp->targetp;
+
+            *lp->targetp = NULL;
+            object_unref(target);
+        }
+    }
 }
 
 ObjectProperty *object_property_add_link(Object *obj, const char *name,

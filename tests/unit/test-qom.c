@@ -405,6 +405,27 @@ static void test_user_creatable(void)
     error_free(err);
 }
 
+static void test_link_cycle_freed(void)
+{
+    Object *box = container_get(object_get_root(), "/t-cycle");
+    Object *a = object_new(TYPE_T_BASE);
+    Object *b = object_new(TYPE_T_BASE);
+
+    object_property_add_child(box, "a", a, &error_abort);
+    object_property_add_child(box, "b", b, &error_abort);
+    object_unref(a);
+    object_unref(b);
+    /* a -> a, a -> b -> a: strong cycles. */
+    g_assert_true(object_property_parse(b, "peer", "/t-cycle/a",
+                                        &error_abort));
+    g_assert_true(object_property_parse(a, "peer", "/t-cycle/a",
+                                        &error_abort));
+    g_string_truncate(calls, 0);
+    object_unparent(box);
+    /* Leaving the tree drops the links, so both are finalized. */
+    g_assert_cmpstr(calls->str, ==, "base-fini base-fini ");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -417,5 +438,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qom/tree/paths", test_tree_paths);
     g_test_add_func("/qom/links", test_links);
     g_test_add_func("/qom/user-creatable", test_user_creatable);
+    g_test_add_func("/qom/link-cycle-freed", test_link_cycle_freed);
     return g_test_run();
 }
