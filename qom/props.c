@@ -328,10 +328,8 @@ static JsonNode *prop_get_string(Object *obj, ObjectProperty *op,
     const Property *prop = op->sprop;
     char *s = *(char **)prop_ptr(obj, prop);
 
-    if (!s) {
-        return json_node_init_null(json_node_alloc());
-    }
-    return json_node_init_string(json_node_alloc(), s);
+    /* Unset reads as "", as in QEMU. */
+    return json_node_init_string(json_node_alloc(), s ? s : "");
 }
 
 static bool prop_set_string(Object *obj, ObjectProperty *op, JsonNode *value,

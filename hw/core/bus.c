@@ -123,11 +123,30 @@ BusState *qbus_find_default(const char *bus_type)
     return f.found;
 }
 
+static JsonNode *bus_get_realized(Object *obj, ObjectProperty *prop,
+                                  Error **errp)
+{
+    return json_node_init_boolean(json_node_alloc(), BUS(obj)->realized);
+}
+
+static JsonNode *bus_get_hotplug_handler(Object *obj, ObjectProperty *prop,
+                                         Error **errp)
+{
+    Object *h = BUS(obj)->hotplug_handler;
+    g_autofree char *path = h ? object_get_canonical_path(h) : NULL;
+
+    return json_node_init_string(json_node_alloc(), path ? path : "");
+}
+
 static void bus_instance_init(Object *obj)
 {
     BusState *bus = BUS(obj);
 
     bus->children = g_ptr_array_new();
+    object_property_add(obj, "realized", "bool", bus_get_realized, NULL,
+                        NULL, NULL);
+    object_property_add(obj, "hotplug-handler", "link<hotplug-handler>",
+                        bus_get_hotplug_handler, NULL, NULL, NULL);
 }
 
 static void bus_unparent(Object *obj)

@@ -140,6 +140,7 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
     }
     child_buses_set_realized(dev, true);
     dev->realized = true;
+    dev->hotplugged = qdev_hotplug;
     g_free(dev->canonical_path);
     dev->canonical_path = object_get_canonical_path(obj);
     trace_qdev_realize(object_get_typename(obj),
@@ -274,10 +275,42 @@ static JsonNode *device_get_realized(Object *obj, ObjectProperty *prop,
     return json_node_init_boolean(json_node_alloc(), DEVICE(obj)->realized);
 }
 
+static JsonNode *device_get_parent_bus(Object *obj, ObjectProperty *prop,
+                                       Error **errp)
+{
+    BusState *bus = DEVICE(obj)->parent_bus;
+    g_autofree char *path = bus ? object_get_canonical_path(OBJECT(bus))
+                                : NULL;
+
+    return json_node_init_string(json_node_alloc(), path ? path : "");
+}
+
+static JsonNode *device_get_hotpluggable(Object *obj, ObjectProperty *prop,
+                                         Error **errp)
+{
+    DeviceState *dev = DEVICE(obj);
+    bool hp = DEVICE_GET_CLASS(dev)->hotpluggable &&
+              (!dev->parent_bus || qbus_is_hotpluggable(dev->parent_bus));
+
+    return json_node_init_boolean(json_node_alloc(), hp);
+}
+
+static JsonNode *device_get_hotplugged(Object *obj, ObjectProperty *prop,
+                                       Error **errp)
+{
+    return json_node_init_boolean(json_node_alloc(), DEVICE(obj)->hotplugged);
+}
+
 static void device_instance_init(Object *obj)
 {
     object_property_add(obj, "realized", "bool", device_get_realized, NULL,
                         NULL, NULL);
+    object_property_add(obj, "parent_bus", "link<bus>",
+                        device_get_parent_bus, NULL, NULL, NULL);
+    object_property_add(obj, "hotpluggable", "bool", device_get_hotpluggable,
+                        NULL, NULL, NULL);
+    object_property_add(obj, "hotplugged", "bool", device_get_hotplugged,
+                        NULL, NULL, NULL);
 }
 
 static const TypeInfo device_types[] = {

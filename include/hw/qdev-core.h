@@ -79,6 +79,7 @@ struct DeviceState {
     char *canonical_path;       /* cached when realized */
     bool realized;
     bool pending_deletion;      /* unplug requested, waiting for the guest */
+    bool hotplugged;            /* realized after the machine was built */
     BusState *parent_bus;
     GSList *child_buses;        /* BusState * owned by this device */
     Error *global_err;          /* a -global that did not apply */
