@@ -19,6 +19,7 @@
 
 #include "chardev/chardev-internal.h"
 #include "qemu/main-loop.h"
+#include "system/runstate.h"
 #include "trace/trace-chardev.h"
 
 /* Pending clients the kernel keeps while one is being served. */
@@ -220,32 +221,22 @@ static ssize_t socket_chardev_write(Chardev *chr, const uint8_t *buf,
     return qemu_chr_write_fd_all(s->fd, true, buf, len);
 }
 
-/* Block until the first client arrives (server=on,wait=on). */
+/*
+ * Block until the first client arrives (server=on,wait=on).  The wait
+ * runs the main loop, so that a signal's shutdown request (handled from
+ * the loop) ends it; then we go on without a client and the main loop
+ * returns at once.
+ */
 static bool socket_chardev_wait_client(SocketChardev *s, Error **errp)
 {
     info_report("QEMU waiting for connection on: disconnected:%s,server=on",
                 s->addr);
-    for (;;) {
-        struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
-        int fd;
-
-        if (poll(&pfd, 1, -1) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            error_setg_errno(errp, errno, "Failed to wait for a connection");
-            return false;
-        }
-        fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-        if (fd >= 0) {
-            socket_chardev_attach(s, fd);
-            return true;
-        }
-        if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
-            error_setg_errno(errp, errno, "Failed to accept a connection");
-            return false;
-        }
+    socket_chardev_watch_listen(s, true);
+    while (s->fd < 0 &&
+           qemu_shutdown_requested() == SHUTDOWN_CAUSE_NONE) {
+        main_loop_wait(true);
     }
+    return true;
 }
 
 /*

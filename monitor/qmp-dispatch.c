@@ -311,6 +311,119 @@ JsonObject *qmp_dispatch(JsonNode *request, bool cap_negotiation)
     return rsp;
 }
 
+/* ---- JSON parse errors ---- */
+
+/* Offset of 1-based line/column in text, clamped to len. */
+static size_t qmp_json_offset(const char *text, size_t len,
+                                  unsigned line, unsigned col)
+{
+    size_t off = 0;
+
+    while (line > 1 && off < len) {
+        if (text[off++] == '\n') {
+            line--;
+        }
+    }
+    off += col ? col - 1 : 0;
+    return MIN(off, len);
+}
+
+/* '{' or '[': the innermost bracket still open at off (strings skipped). */
+static char qmp_json_open_bracket(const char *text, size_t off)
+{
+    g_autoptr(GString) stack = g_string_new(NULL);
+    char quote = 0;
+    bool escape = false;
+    size_t i;
+
+    for (i = 0; i < off; i++) {
+        char c = text[i];
+
+        if (quote) {
+            if (escape) {
+                escape = false;
+            } else if (c == '\\') {
+                escape = true;
+            } else if (c == quote) {
+                quote = 0;
+            }
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '{' || c == '[') {
+            g_string_append_c(stack, c);
+        } else if ((c == '}' || c == ']') && stack->len) {
+            g_string_truncate(stack, stack->len - 1);
+        }
+    }
+    return stack->len ? stack->str[stack->len - 1] : 0;
+}
+
+char *qmp_json_error_desc(const char *text, size_t len,
+                                const GError *err)
+{
+    const char *msg = err->message;
+    const char *what, *expected;
+    unsigned line = 0, col = 0;
+    size_t off;
+
+    if (g_str_has_prefix(msg, "<data>:")) {
+        msg += strlen("<data>:");
+    }
+    if (err->domain == JSON_PARSER_ERROR &&
+        err->code == JSON_PARSER_ERROR_INVALID_DATA) {
+        return g_strdup("invalid UTF-8 sequence in string");
+    }
+    what = strstr(msg, "Parse error: ");
+    if (!what || sscanf(msg, "%u:%u:", &line, &col) != 2) {
+        return g_strdup(msg);
+    }
+    what += strlen("Parse error: ");
+    off = qmp_json_offset(text, len, line, col);
+    /* "unexpected THING, expected THING" */
+    expected = strstr(what, ", expected ");
+    expected = expected ? expected + 2 : "";
+
+    if (g_str_has_prefix(what, "unexpected identifier `")) {
+        const char *word = what + strlen("unexpected identifier `");
+        const char *end = strchr(word, '\'');
+
+        if (end) {
+            return g_strdup_printf("invalid keyword '%.*s'",
+                                   (int)(end - word), word);
+        }
+    }
+    if (!strcmp(expected, "expected character `:'")) {
+        return g_strdup("missing : in object pair");
+    }
+    if (!strcmp(expected, "expected character `,'")) {
+        return g_strdup_printf("expected separator in %s",
+                               qmp_json_open_bracket(text, off) == '['
+                               ? "list" : "dict");
+    }
+    if (!strcmp(expected, "expected string constant")) {
+        /* json-glib points at the '{' when the key is bad. */
+        size_t i = off;
+
+        if (i < len && (text[i] == '{' || text[i] == ',')) {
+            i++;
+        }
+        while (i < len && g_ascii_isspace(text[i])) {
+            i++;
+        }
+        if (i < len && !strchr(",:]}", text[i])) {
+            return g_strdup("key is not a string in object");
+        }
+        return g_strdup("expecting value");
+    }
+    if (g_str_has_prefix(what, "unexpected character `") &&
+        (!strcmp(expected, "expected character `}'") ||
+         !strcmp(expected, "expected character `]'") ||
+         !strcmp(expected, "expected value"))) {
+        return g_strdup("expecting value");
+    }
+    return g_strdup(msg);
+}
+
 /* ---- the JSON writer ---- */
 
 static void qmp_json_newline(GString *out, bool pretty, int level)

@@ -225,12 +225,8 @@ static void monitor_qmp_handle_text(void *opaque, const char *text,
 
     mon->cmd_end = json_framer_position(mon->framer);
     if (!json_parser_load_from_data(parser, text, len, &gerr)) {
-        /* json-glib says "<data>:LINE:COL: Parse error: ..." */
-        const char *why = gerr->message;
+        g_autofree char *why = qmp_json_error_desc(text, len, gerr);
 
-        if (g_str_has_prefix(why, "<data>:")) {
-            why += strlen("<data>:");
-        }
         monitor_qmp_send_parse_error(mon, why);
         monitor_qmp_drop_msgfds(mon, mon->cmd_end);
         return;

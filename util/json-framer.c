@@ -25,6 +25,7 @@ struct JsonFramer {
 
     JsonFramerMode mode;
     GString *text;          /* the text so far (JF_TEXT) */
+    GString *open;          /* brackets open in the text (JF_TEXT) */
     uint64_t depth;         /* bracket nesting (JF_TEXT, JF_SKIP) */
     char quote;             /* '"' or '\'' while inside a string, else 0 */
     bool escape;            /* the previous string byte was a backslash */
@@ -46,6 +47,7 @@ JsonFramer *json_framer_new(JsonFramerMessageFn *on_message,
     jf->on_error = on_error;
     jf->opaque = opaque;
     jf->text = g_string_new(NULL);
+    jf->open = g_string_new(NULL);
     jf->token = g_string_new(NULL);
     jf->mode = JF_TOP;
     return jf;
@@ -57,6 +59,7 @@ void json_framer_free(JsonFramer *jf)
         return;
     }
     g_string_free(jf->text, TRUE);
+    g_string_free(jf->open, TRUE);
     g_string_free(jf->token, TRUE);
     g_free(jf);
 }
@@ -70,6 +73,7 @@ static void json_framer_clear(JsonFramer *jf)
     jf->token_len = 0;
     jf->token_letters = true;
     g_string_truncate(jf->token, 0);
+    g_string_truncate(jf->open, 0);
     /* Don't keep a huge buffer alive after a huge message. */
     if (jf->text->allocated_len > 64 * 1024) {
         g_string_free(jf->text, TRUE);
@@ -168,9 +172,15 @@ static void json_framer_token_add(JsonFramer *jf, uint8_t c)
     }
 }
 
-/* String and bracket tracking shared by JF_TEXT and JF_SKIP. */
-static void json_framer_track(JsonFramer *jf, uint8_t c)
+/*
+ * String and bracket tracking shared by JF_TEXT and JF_SKIP.  In JF_TEXT
+ * the kinds of the open brackets are kept too; returns false when c
+ * closes a bracket of the other kind.
+ */
+static bool json_framer_track(JsonFramer *jf, uint8_t c)
 {
+    bool text = jf->mode == JF_TEXT;
+
     if (jf->quote) {
         if (jf->escape) {
             jf->escape = false;
@@ -179,7 +189,7 @@ static void json_framer_track(JsonFramer *jf, uint8_t c)
         } else if (c == jf->quote) {
             jf->quote = 0;
         }
-        return;
+        return true;
     }
     switch (c) {
     case '"':
@@ -189,14 +199,27 @@ static void json_framer_track(JsonFramer *jf, uint8_t c)
     case '{':
     case '[':
         jf->depth++;
+        if (text) {
+            g_string_append_c(jf->open, c);
+        }
         break;
     case '}':
     case ']':
         jf->depth--;
+        if (text) {
+            char want = c == '}' ? '{' : '[';
+            bool match = jf->open->len &&
+                         jf->open->str[jf->open->len - 1] == want;
+
+            g_string_truncate(jf->open, jf->open->len ? jf->open->len - 1
+                                                      : 0);
+            return match;
+        }
         break;
     default:
         break;
     }
+    return true;
 }
 
 /*
@@ -260,7 +283,11 @@ static bool json_framer_byte(JsonFramer *jf, uint8_t c)
         return true;
 
     case JF_TEXT:
-        json_framer_track(jf, c);
+        if (!json_framer_track(jf, c)) {
+            /* "{]": the text can't be valid; let the parser say why. */
+            g_string_append_c(jf->text, c);
+            return json_framer_emit(jf);
+        }
         g_string_append_c(jf->text, c);
         if (jf->depth > JSON_FRAMER_MAX_DEPTH) {
             g_string_truncate(jf->text, 0);

@@ -76,6 +76,16 @@ JsonObject *qmp_dispatch(JsonNode *request, bool cap_negotiation);
 JsonObject *qmp_error_response(const Error *err, JsonNode *id);
 
 /*
+ * Why json-glib rejected text (err from json_parser_load_from_data), in
+ * QEMU's words where there is a clear counterpart ("expecting value",
+ * "missing : in object pair", "invalid keyword 'x'", "expected separator
+ * in dict", "key is not a string in object", "invalid UTF-8 sequence in
+ * string"), else json-glib's message as "LINE:COL: Parse error: ...".
+ * The monitor sends "JSON parse error, " + this.
+ */
+char *qmp_json_error_desc(const char *text, size_t len, const GError *err);
+
+/*
  * Serialise as QEMU's QMP server does: compact is one line with ": " and
  * ", " separators; pretty indents by four spaces.  Strings escape the
  * double quote, the backslash, \b \f \n \r \t, and every other character

@@ -7,9 +7,11 @@
  * complete text is handed to on_message, which parses it (json-glib).
  *
  * A text starts with '{' or '[' at the top level and ends with the
- * bracket that brings the nesting back to zero.  Whitespace between texts
- * is ignored.  Mismatched bracket kinds ("{]") are not detected here:
- * the parser rejects the framed text.
+ * bracket that brings the nesting back to zero, or with a closing bracket
+ * of the wrong kind ("{"a": [}"): such a text can't be valid, and ending
+ * it there lets the parser report it at once instead of waiting for
+ * brackets that will never balance.  Whitespace between texts is
+ * ignored.
  *
  * Recovery rules.  Each problem below calls on_error once with a short
  * reason (ASCII, suitable for "JSON parse error, <why>") and the framer

@@ -117,8 +117,12 @@ static void test_nested(void)
 {
     check("{\"a\": [1, {\"b\": [[], {}]}], \"c\": {\"d\": {}}}",
           "M:{\"a\": [1, {\"b\": [[], {}]}], \"c\": {\"d\": {}}}\n");
-    /* Mismatched kinds are framed; the parser rejects them later. */
+    /* A closer of the wrong kind ends the text; the parser rejects it. */
     check("{]", "M:{]\n");
+    check("{\"a\": [}{}", "M:{\"a\": [}\nM:{}\n");
+    check("[{\"a\": 1]]", "M:[{\"a\": 1]\nE:expecting value\n");
+    check("{\"a\": [1, {\"b\": \"]}\"}]}",
+          "M:{\"a\": [1, {\"b\": \"]}\"}]}\n");
 }
 
 static void test_strings(void)

@@ -288,6 +288,48 @@ static void test_writer(void)
                     "0.10000000000000001]");
 }
 
+/* json-glib's complaints, in QEMU's words (as QEMU 10 says them). */
+static void test_parse_errors(void)
+{
+    static const struct {
+        const char *text;
+        const char *desc;
+    } cases[] = {
+        { "{\"execute\": }", "expecting value" },
+        { "{\"a\":}", "expecting value" },
+        { "{\"a\": 1,}", "expecting value" },
+        { "[1,]", "expecting value" },
+        { "[,]", "expecting value" },
+        { "{,}", "expecting value" },
+        { "{]", "expecting value" },
+        { "{\"a\": [}", "expecting value" },
+        { "{\"execute\" \"x\"}", "missing : in object pair" },
+        { "{\"a\"}", "missing : in object pair" },
+        { "{1: 2}", "key is not a string in object" },
+        { "{\"a\": 1 \"b\": 2}", "expected separator in dict" },
+        { "[1 2]", "expected separator in list" },
+        { "{\"a\": [1 2]}", "expected separator in list" },
+        { "{\"a\": nul}", "invalid keyword 'nul'" },
+        { "{\"a\": \"\xc3\"}", "invalid UTF-8 sequence in string" },
+        /* No QEMU counterpart: json-glib's words, without "<data>:". */
+        { "{\"a\": -}", "1:7: Parse error: unexpected character `-', "
+          "expected number (integer)" },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autoptr(GError) err = NULL;
+        g_autofree char *desc = NULL;
+
+        g_assert_false(json_parser_load_from_data(parser, cases[i].text, -1,
+                                                  &err));
+        desc = qmp_json_error_desc(cases[i].text, strlen(cases[i].text),
+                                   err);
+        g_assert_cmpstr(desc, ==, cases[i].desc);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -301,5 +343,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp-dispatch/handler-errors", test_handler_errors);
     g_test_add_func("/qmp-dispatch/negotiation-mode", test_negotiation_mode);
     g_test_add_func("/qmp-dispatch/writer", test_writer);
+    g_test_add_func("/qmp-dispatch/parse-errors", test_parse_errors);
     return g_test_run();
 }
