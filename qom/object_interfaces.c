@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qom/object_interfaces.h"
+#include "qemu/keyval.h"
 
 static bool check_user_creatable_class(const char *type, ObjectClass **out,
                                        Error **errp)
@@ -24,24 +25,6 @@ static bool check_user_creatable_class(const char *type, ObjectClass **out,
     }
     *out = klass;
     return true;
-}
-
-static const char *opts_get_str(JsonObject *opts, const char *key,
-                                Error **errp)
-{
-    JsonNode *n = json_object_get_member(opts, key);
-
-    if (!n) {
-        error_setg(errp, "Parameter '%s' is missing", key);
-        return NULL;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(n) ||
-        json_node_get_value_type(n) != G_TYPE_STRING) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: string",
-                   key);
-        return NULL;
-    }
-    return json_node_get_string(n);
 }
 
 bool user_creatable_complete(UserCreatable *uc, Error **errp)
@@ -66,11 +49,11 @@ Object *user_creatable_add(JsonObject *opts, bool from_string, Error **errp)
     GList *members, *l;
     bool ok = true;
 
-    type = opts_get_str(opts, "qom-type", errp);
+    type = keyval_get_str(opts, "qom-type", true, errp);
     if (!type || !check_user_creatable_class(type, &klass, errp)) {
         return NULL;
     }
-    id = opts_get_str(opts, "id", errp);
+    id = keyval_get_str(opts, "id", true, errp);
     if (!id) {
         return NULL;
     }

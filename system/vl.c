@@ -244,15 +244,12 @@ static JsonObject *parse_keyval_or_die(const Opt *o, const char *implied,
     return obj;
 }
 
-static const char *member_str(JsonObject *obj, const char *key)
+/* A string member of the merged -machine options, or NULL. */
+static const char *machine_opt(const char *key)
 {
-    JsonNode *n = json_object_get_member(obj, key);
-
-    if (n && JSON_NODE_HOLDS_VALUE(n) &&
-        json_node_get_value_type(n) == G_TYPE_STRING) {
-        return json_node_get_string(n);
-    }
-    return NULL;
+    return cfg.machine_opts ? keyval_get_str(cfg.machine_opts, key, false,
+                                             NULL)
+                            : NULL;
 }
 
 static void merge_machine_opts(const Opt *o)
@@ -282,7 +279,7 @@ static void handle_device_help(const Opt *o)
 {
     bool help = false;
     g_autoptr(JsonObject) d = parse_keyval_or_die(o, "driver", &help, NULL);
-    const char *driver = member_str(d, "driver");
+    const char *driver = keyval_get_str(d, "driver", false, NULL);
     Error *err = NULL;
 
     if (!help) {
@@ -303,7 +300,7 @@ static void handle_object_help(const Opt *o)
     bool help = false;
     g_autoptr(JsonObject) d = parse_keyval_or_die(o, "qom-type", &help,
                                                   NULL);
-    const char *type = member_str(d, "qom-type");
+    const char *type = keyval_get_str(d, "qom-type", false, NULL);
     Error *err = NULL;
 
     if (!help) {
@@ -330,7 +327,7 @@ static void handle_machine_help(void)
         !json_object_has_member(cfg.machine_opts, "help")) {
         return;
     }
-    type = member_str(cfg.machine_opts, "type");
+    type = machine_opt("type");
     if (!type || is_help(type)) {
         machine_print_list();
         exit(0);
@@ -350,7 +347,7 @@ static void parse_accel(const Opt *o)
 {
     bool help = false;
     g_autoptr(JsonObject) a = parse_keyval_or_die(o, "accel", &help, NULL);
-    const char *name = member_str(a, "accel");
+    const char *name = keyval_get_str(a, "accel", false, NULL);
     g_auto(GStrv) names = NULL;
     int i;
 
@@ -382,7 +379,7 @@ static void parse_memory(const Opt *o)
 {
     bool help = false;
     g_autoptr(JsonObject) m = parse_keyval_or_die(o, "size", &help, NULL);
-    const char *size = member_str(m, "size");
+    const char *size = keyval_get_str(m, "size", false, NULL);
     Error *err = NULL;
     uint64_t v;
 
@@ -426,7 +423,7 @@ static void parse_smp(const Opt *o)
 
     for (l = members; l; l = l->next) {
         const char *key = l->data;
-        const char *val = member_str(s, key);
+        const char *val = keyval_get_str(s, key, false, NULL);
         uint64_t v;
 
         if (!g_strv_contains(keys, key)) {
@@ -466,7 +463,7 @@ static void parse_name(const Opt *o)
 {
     bool help = false;
     g_autoptr(JsonObject) n = parse_keyval_or_die(o, "guest", &help, NULL);
-    const char *guest = member_str(n, "guest");
+    const char *guest = keyval_get_str(n, "guest", false, NULL);
 
     g_free(cfg.vm_name);
     cfg.vm_name = g_strdup(guest);
@@ -476,7 +473,7 @@ static void parse_display(const Opt *o)
 {
     bool help = false;
     g_autoptr(JsonObject) d = parse_keyval_or_die(o, "type", &help, NULL);
-    const char *type = member_str(d, "type");
+    const char *type = keyval_get_str(d, "type", false, NULL);
     Error *err = NULL;
 
     if (help || (type && is_help(type))) {
@@ -709,9 +706,9 @@ static bool mon_opt(const Opt *o, Error **errp)
     if (!m) {
         return false;
     }
-    id = member_str(m, "chardev");
-    mode = member_str(m, "mode");
-    pretty_s = member_str(m, "pretty");
+    id = keyval_get_str(m, "chardev", false, NULL);
+    mode = keyval_get_str(m, "mode", false, NULL);
+    pretty_s = keyval_get_str(m, "pretty", false, NULL);
     if (!id) {
         error_setg(errp, "Parameter 'chardev' is missing");
         return false;
@@ -756,7 +753,7 @@ static void phase_monitors_teardown(void)
 static bool check_cli_id(JsonObject *opts, Object *container,
                          const char *kind, Error **errp)
 {
-    const char *id = member_str(opts, "id");
+    const char *id = keyval_get_str(opts, "id", false, NULL);
 
     if (id && object_get_child(container, id)) {
         error_setg(errp, "Duplicate ID '%s' for %s", id, kind);
@@ -811,7 +808,7 @@ static bool machine_set_opts(MachineState *ms, Error **errp)
         if (!strcmp(key, "type") || !strcmp(key, "accel")) {
             continue;
         }
-        val = member_str(cfg.machine_opts, key);
+        val = keyval_get_str(cfg.machine_opts, key, false, NULL);
         if (!val) {
             ok = object_property_set(OBJECT(ms), key,
                                      json_object_get_member(cfg.machine_opts,
@@ -829,8 +826,7 @@ static bool phase_machine_init(Error **errp)
 {
     MachineClass *mc;
     MachineState *ms;
-    const char *type = cfg.machine_opts ?
-                       member_str(cfg.machine_opts, "type") : NULL;
+    const char *type = machine_opt("type");
 
     if (!foreach_opt(OPT_GLOBAL, global_opt, errp)) {
         return false;
@@ -887,8 +883,7 @@ static void phase_machine_teardown(void)
 
 static bool phase_accel_init(Error **errp)
 {
-    const char *legacy = cfg.machine_opts ?
-                         member_str(cfg.machine_opts, "accel") : NULL;
+    const char *legacy = machine_opt("accel");
     Error *last = NULL;
     guint i;
 

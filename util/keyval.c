@@ -665,3 +665,23 @@ char *keyval_to_string(JsonObject *obj, const char *implied_key)
     g_list_free(members);
     return g_string_free(s, FALSE);
 }
+
+const char *keyval_get_str(JsonObject *opts, const char *key, bool required,
+                           Error **errp)
+{
+    JsonNode *n = json_object_get_member(opts, key);
+
+    if (!n) {
+        if (required) {
+            error_setg(errp, "Parameter '%s' is missing", key);
+        }
+        return NULL;
+    }
+    if (!JSON_NODE_HOLDS_VALUE(n) ||
+        json_node_get_value_type(n) != G_TYPE_STRING) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: string",
+                   key);
+        return NULL;
+    }
+    return json_node_get_string(n);
+}

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev-core.h"
+#include "qemu/keyval.h"
 #include "qom/object_interfaces.h"
 #include "qdev-internal.h"
 #include "trace/trace-hw_core.h"
@@ -81,22 +82,6 @@ bool qdev_prop_check_globals(Error **errp)
 
 /* ---- device_add ---- */
 
-static const char *opt_str(JsonObject *opts, const char *key, Error **errp)
-{
-    JsonNode *n = json_object_get_member(opts, key);
-
-    if (!n) {
-        return NULL;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(n) ||
-        json_node_get_value_type(n) != G_TYPE_STRING) {
-        error_setg(errp, "Invalid parameter type for '%s', expected: string",
-                   key);
-        return NULL;
-    }
-    return json_node_get_string(n);
-}
-
 static DeviceClass *qdev_get_device_class(const char *driver, Error **errp)
 {
     ObjectClass *oc = object_class_by_name(driver);
@@ -158,20 +143,16 @@ DeviceState *qdev_device_add(JsonObject *opts, bool from_string,
     Object *parent;
     g_autofree char *anon_name = NULL;
 
-    driver = opt_str(opts, "driver", &err);
+    driver = keyval_get_str(opts, "driver", true, errp);
     if (!driver) {
-        if (!err) {
-            error_setg(&err, "Parameter 'driver' is missing");
-        }
-        error_propagate(errp, err);
         return NULL;
     }
     dc = qdev_get_device_class(driver, errp);
     if (!dc) {
         return NULL;
     }
-    id = opt_str(opts, "id", &err);
-    bus_path = err ? NULL : opt_str(opts, "bus", &err);
+    id = keyval_get_str(opts, "id", false, &err);
+    bus_path = err ? NULL : keyval_get_str(opts, "bus", false, &err);
     if (err) {
         error_propagate(errp, err);
         return NULL;

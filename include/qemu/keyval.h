@@ -53,6 +53,15 @@ bool qemu_parse_uint64(const char *name, const char *str, uint64_t *out,
 bool qemu_parse_size(const char *name, const char *str, uint64_t default_unit,
                      uint64_t *out, Error **errp);
 
+/*
+ * The string member key of an option object (from keyval or JSON).
+ * Absent: NULL, with "Parameter 'key' is missing" if required.  Present but
+ * not a string: NULL + "Invalid parameter type for 'key', expected:
+ * string".  errp may be NULL when only the value matters.
+ */
+const char *keyval_get_str(JsonObject *opts, const char *key, bool required,
+                           Error **errp);
+
 /* Serialise back to keyval text (escaping commas). */
 char *keyval_to_string(JsonObject *obj, const char *implied_key);
 
