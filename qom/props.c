@@ -445,12 +445,7 @@ const PropertyInfo prop_info_on_off_auto = {
 
 static JsonNode *prop_get_link(Object *obj, ObjectProperty *op, Error **errp)
 {
-    const Property *prop = op->sprop;
-    Object *target = *(Object **)prop_ptr(obj, prop);
-    g_autofree char *path = target ? object_get_canonical_path(target)
-                                   : NULL;
-
-    return json_node_init_string(json_node_alloc(), path ? path : "");
+    return object_path_node(*(Object **)prop_ptr(obj, op->sprop));
 }
 
 static bool prop_set_link(Object *obj, ObjectProperty *op, JsonNode *value,

@@ -204,6 +204,13 @@ char *object_get_canonical_path(Object *obj)
     return g_string_free(s, FALSE);
 }
 
+JsonNode *object_path_node(Object *obj)
+{
+    g_autofree char *path = obj ? object_get_canonical_path(obj) : NULL;
+
+    return json_node_init_string(json_node_alloc(), path ? path : "");
+}
+
 Object *object_resolve_path_component(Object *parent, const char *part)
 {
     ObjectProperty *prop = object_property_find(parent, part);
@@ -312,12 +319,8 @@ typedef struct LinkProperty {
 static JsonNode *link_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     LinkProperty *lp = prop->opaque;
-    g_autofree char *path = NULL;
 
-    if (*lp->targetp) {
-        path = object_get_canonical_path(*lp->targetp);
-    }
-    return json_node_init_string(json_node_alloc(), path ? path : "");
+    return object_path_node(*lp->targetp);
 }
 
 /* Resolve a link value: "" clears it. */

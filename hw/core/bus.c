@@ -132,10 +132,7 @@ static JsonNode *bus_get_realized(Object *obj, ObjectProperty *prop,
 static JsonNode *bus_get_hotplug_handler(Object *obj, ObjectProperty *prop,
                                          Error **errp)
 {
-    Object *h = BUS(obj)->hotplug_handler;
-    g_autofree char *path = h ? object_get_canonical_path(h) : NULL;
-
-    return json_node_init_string(json_node_alloc(), path ? path : "");
+    return object_path_node(BUS(obj)->hotplug_handler);
 }
 
 static void bus_instance_init(Object *obj)

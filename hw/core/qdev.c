@@ -278,11 +278,7 @@ static JsonNode *device_get_realized(Object *obj, ObjectProperty *prop,
 static JsonNode *device_get_parent_bus(Object *obj, ObjectProperty *prop,
                                        Error **errp)
 {
-    BusState *bus = DEVICE(obj)->parent_bus;
-    g_autofree char *path = bus ? object_get_canonical_path(OBJECT(bus))
-                                : NULL;
-
-    return json_node_init_string(json_node_alloc(), path ? path : "");
+    return object_path_node(OBJECT(DEVICE(obj)->parent_bus));
 }
 
 static JsonNode *device_get_hotpluggable(Object *obj, ObjectProperty *prop,

@@ -302,6 +302,11 @@ int object_child_foreach_recursive(Object *obj,
                                    int (*fn)(Object *child, void *opaque),
                                    void *opaque);
 char *object_get_canonical_path(Object *obj);
+/*
+ * The value a link-like property reads as: obj's canonical path in a JSON
+ * string, or "" when obj is NULL or not in the tree (QEMU's convention).
+ */
+JsonNode *object_path_node(Object *obj);
 const char *object_get_canonical_path_component(Object *obj);
 Object *object_resolve_path(const char *path, bool *ambiguous);
 Object *object_resolve_path_type(const char *path, const char *typename,
