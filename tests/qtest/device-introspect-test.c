@@ -94,20 +94,6 @@ static guint qom_count(QTestState *qts, const char *path)
     return n;
 }
 
-static bool qom_get_bool(QTestState *qts, const char *path, const char *prop)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(qts,
-        "{'execute': 'qom-get', "
-        "'arguments': {'path': '%s', 'property': '%s'}}", path, prop);
-    bool v;
-
-    g_assert_true(JSON_NODE_HOLDS_VALUE(ret));
-    g_assert_cmpint(json_node_get_value_type(ret), ==, G_TYPE_BOOLEAN);
-    v = json_node_get_boolean(ret);
-    json_node_unref(ret);
-    return v;
-}
-
 /* ---- introspection ---- */
 
 /*
@@ -293,8 +279,8 @@ static void test_hotplug_refused(void)
     /* Nothing was added or removed, and no event was sent. */
     g_assert_cmpuint(qom_count(qts, "/machine/peripheral"), ==, peripherals);
     g_assert_cmpuint(qom_count(qts, "/machine/peripheral-anon"), ==, anon);
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
     g_assert_null(qtest_qmp_event_ref(qts, "DEVICE_DELETED"));
     qtest_quit(qts);
 }
@@ -308,13 +294,13 @@ static void test_hotplug_bridge(void)
     GPtrArray *anon;
     g_autofree char *anon_path = NULL;
 
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/hb", "hotplug"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hb", "hotplug"));
     qtest_qmp_assert_success(qts,
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
     g_assert_true(qom_has_child(qts, "/machine/peripheral", "hd"));
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
 
     /* The id is taken now. */
     qtest_qmp_expect_error(qts, "GenericError", "Duplicate device ID 'hd'",
@@ -342,7 +328,7 @@ static void test_hotplug_bridge(void)
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
 
     /* An anonymous device is deleted by path; its event has no id. */
     qtest_qmp_assert_success(qts,
@@ -358,7 +344,7 @@ static void test_hotplug_bridge(void)
     }
     g_ptr_array_unref(anon);
     g_assert_nonnull(anon_path);
-    g_assert_true(qom_get_bool(qts, anon_path, "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, anon_path, "realized"));
     qtest_qmp_assert_success(qts,
         "{'execute': 'device_del', 'arguments': {'id': '%s'}}", anon_path);
     ev = qtest_qmp_eventwait_ref(qts, "DEVICE_DELETED");
@@ -377,7 +363,7 @@ static void test_hotplug_bridge(void)
     g_assert_false(qom_has_child(qts, "/machine/peripheral", "x"));
 
     /* hd is still there, and nothing else was deleted. */
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
     g_assert_null(qtest_qmp_event_ref(qts, "DEVICE_DELETED"));
     qtest_quit(qts);
 }
@@ -410,7 +396,7 @@ static void test_failed_add(void)
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
     qtest_quit(qts);
 }
 

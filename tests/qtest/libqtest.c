@@ -1055,3 +1055,51 @@ int qtest_run_to_exit(const char *extra_args, char **stderr_out)
     qtest_free(s);
     return status;
 }
+
+/* ---- QOM helpers ---- */
+
+JsonNode *qtest_qom_get_ref(QTestState *s, const char *path,
+                            const char *prop)
+{
+    g_autofree char *p = qtest_json_str(path);
+    g_autofree char *n = qtest_json_str(prop);
+
+    return qtest_qmp_assert_success_ref(s,
+        "{'execute': 'qom-get', 'arguments': {'path': %s, 'property': %s}}",
+        p, n);
+}
+
+/* qom-get, asserting the value is a scalar of the given type. */
+static JsonNode *qtest_qom_get_scalar(QTestState *s, const char *path,
+                                      const char *prop, GType type)
+{
+    JsonNode *ret = qtest_qom_get_ref(s, path, prop);
+
+    g_assert_true(JSON_NODE_HOLDS_VALUE(ret));
+    g_assert_cmpint(json_node_get_value_type(ret), ==, type);
+    return ret;
+}
+
+char *qtest_qom_get_str(QTestState *s, const char *path, const char *prop)
+{
+    g_autoptr(JsonNode) ret = qtest_qom_get_scalar(s, path, prop,
+                                                   G_TYPE_STRING);
+
+    return g_strdup(json_node_get_string(ret));
+}
+
+gint64 qtest_qom_get_int(QTestState *s, const char *path, const char *prop)
+{
+    g_autoptr(JsonNode) ret = qtest_qom_get_scalar(s, path, prop,
+                                                   G_TYPE_INT64);
+
+    return json_node_get_int(ret);
+}
+
+bool qtest_qom_get_bool(QTestState *s, const char *path, const char *prop)
+{
+    g_autoptr(JsonNode) ret = qtest_qom_get_scalar(s, path, prop,
+                                                   G_TYPE_BOOLEAN);
+
+    return json_node_get_boolean(ret);
+}

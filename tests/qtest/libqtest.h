@@ -134,6 +134,16 @@ JsonObject *qtest_qmp_event_ref(QTestState *s, const char *name);
  */
 void qtest_qmp_send_fd(QTestState *s, int fd, const char *fdname);
 
+/*
+ * qom-get PATH PROPERTY, asserting success: the value node (unref it), or
+ * the value checked to be a JSON string / integer / boolean.
+ */
+JsonNode *qtest_qom_get_ref(QTestState *s, const char *path,
+                            const char *prop);
+char *qtest_qom_get_str(QTestState *s, const char *path, const char *prop);
+gint64 qtest_qom_get_int(QTestState *s, const char *path, const char *prop);
+bool qtest_qom_get_bool(QTestState *s, const char *path, const char *prop);
+
 /* str as a quoted, escaped JSON string (free with g_free). */
 char *qtest_json_str(const char *str);
 

@@ -29,53 +29,6 @@
 
 /* ---- helpers ---- */
 
-static JsonNode *qom_get_ref(QTestState *qts, const char *path,
-                             const char *prop)
-{
-    g_autofree char *p = qtest_json_str(path);
-    g_autofree char *n = qtest_json_str(prop);
-
-    return qtest_qmp_assert_success_ref(qts,
-        "{'execute': 'qom-get', 'arguments': {'path': %s, 'property': %s}}",
-        p, n);
-}
-
-static char *qom_get_str(QTestState *qts, const char *path, const char *prop)
-{
-    JsonNode *ret = qom_get_ref(qts, path, prop);
-    char *str;
-
-    g_assert_true(JSON_NODE_HOLDS_VALUE(ret));
-    g_assert_cmpint(json_node_get_value_type(ret), ==, G_TYPE_STRING);
-    str = g_strdup(json_node_get_string(ret));
-    json_node_unref(ret);
-    return str;
-}
-
-static gint64 qom_get_int(QTestState *qts, const char *path, const char *prop)
-{
-    JsonNode *ret = qom_get_ref(qts, path, prop);
-    gint64 v;
-
-    g_assert_true(JSON_NODE_HOLDS_VALUE(ret));
-    g_assert_cmpint(json_node_get_value_type(ret), ==, G_TYPE_INT64);
-    v = json_node_get_int(ret);
-    json_node_unref(ret);
-    return v;
-}
-
-static bool qom_get_bool(QTestState *qts, const char *path, const char *prop)
-{
-    JsonNode *ret = qom_get_ref(qts, path, prop);
-    bool v;
-
-    g_assert_true(JSON_NODE_HOLDS_VALUE(ret));
-    g_assert_cmpint(json_node_get_value_type(ret), ==, G_TYPE_BOOLEAN);
-    v = json_node_get_boolean(ret);
-    json_node_unref(ret);
-    return v;
-}
-
 /* qom-list of path: the array of {name, type[, description]} objects. */
 static JsonArray *qom_list(QTestState *qts, const char *path)
 {
@@ -293,7 +246,7 @@ static void walk_property(Walk *w, const char *path, const char *name,
             g_error("%s (%s) read back as %s, expected \"%s\"", where, type,
                     text, cpath);
         }
-        actual = qom_get_str(w->qts, cpath, "type");
+        actual = qtest_qom_get_str(w->qts, cpath, "type");
         g_assert_cmpstr(actual, ==, ctype);
         if (g_hash_table_contains(w->objects, cpath)) {
             g_error("%s is reached twice in the composition tree", cpath);
@@ -327,7 +280,7 @@ static void walk_object(Walk *w, const char *path)
     /* Every object has its type name as a read-only string. */
     g_assert_cmpstr(type, ==, "string");
     g_hash_table_insert(w->objects, g_strdup(path),
-                        qom_get_str(w->qts, path, "type"));
+                        qtest_qom_get_str(w->qts, path, "type"));
     for (guint i = 0; i < json_array_get_length(props); i++) {
         JsonObject *p = json_array_get_object_element(props, i);
         const char *name = json_object_get_string_member(p, "name");
@@ -474,8 +427,8 @@ static void test_tree_walk(void)
 static void test_machine(void)
 {
     QTestState *qts = qtest_init(NULL);
-    g_autofree char *type = qom_get_str(qts, "/machine", "type");
-    g_autofree char *root = qom_get_str(qts, "/", "type");
+    g_autofree char *type = qtest_qom_get_str(qts, "/machine", "type");
+    g_autofree char *root = qtest_qom_get_str(qts, "/", "type");
     JsonArray *props = qom_list(qts, "/machine");
 
     g_assert_cmpstr(type, ==, "virt-machine");
@@ -506,54 +459,54 @@ static void test_machine(void)
 static void test_cmdline_values(void)
 {
     QTestState *qts = start_with_test_objects(NULL);
-    g_autofree char *str = qom_get_str(qts, "/objects/t0", "str-prop");
-    g_autofree char *enm = qom_get_str(qts, "/objects/t0", "enum-prop");
-    g_autofree char *ooa = qom_get_str(qts, "/objects/t0", "ooa-prop");
-    g_autofree char *unset_link = qom_get_str(qts, "/objects/t0",
+    g_autofree char *str = qtest_qom_get_str(qts, "/objects/t0", "str-prop");
+    g_autofree char *enm = qtest_qom_get_str(qts, "/objects/t0", "enum-prop");
+    g_autofree char *ooa = qtest_qom_get_str(qts, "/objects/t0", "ooa-prop");
+    g_autofree char *unset_link = qtest_qom_get_str(qts, "/objects/t0",
                                               "link-prop");
-    g_autofree char *link = qom_get_str(qts, "/objects/t1", "link-prop");
-    g_autofree char *dlink = qom_get_str(qts, "/machine/peripheral/d1",
+    g_autofree char *link = qtest_qom_get_str(qts, "/objects/t1", "link-prop");
+    g_autofree char *dlink = qtest_qom_get_str(qts, "/machine/peripheral/d1",
                                          "link-prop");
-    g_autofree char *bus = qom_get_str(qts, "/machine/peripheral/br0/br0",
+    g_autofree char *bus = qtest_qom_get_str(qts, "/machine/peripheral/br0/br0",
                                        "type");
-    g_autofree char *bdtype = qom_get_str(qts, "/machine/peripheral/bd0",
+    g_autofree char *bdtype = qtest_qom_get_str(qts, "/machine/peripheral/bd0",
                                           "type");
     JsonArray *props;
 
     /* x-test-object: the value given, and the defaults. */
     g_assert_cmpstr(str, ==, "hello");
-    g_assert_cmpint(qom_get_int(qts, "/objects/t0", "int-prop"), ==, -1);
-    g_assert_cmpint(qom_get_int(qts, "/objects/t0", "size-prop"), ==, 4096);
-    g_assert_false(qom_get_bool(qts, "/objects/t0", "bool-prop"));
-    g_assert_true(qom_get_bool(qts, "/objects/t1", "bool-prop"));
-    g_assert_true(qom_get_bool(qts, "/objects/t0", "can-delete"));
+    g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "int-prop"), ==, -1);
+    g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "size-prop"), ==, 4096);
+    g_assert_false(qtest_qom_get_bool(qts, "/objects/t0", "bool-prop"));
+    g_assert_true(qtest_qom_get_bool(qts, "/objects/t1", "bool-prop"));
+    g_assert_true(qtest_qom_get_bool(qts, "/objects/t0", "can-delete"));
     g_assert_cmpstr(enm, ==, "alpha");
     g_assert_cmpstr(ooa, ==, "auto");
-    g_assert_cmpint(qom_get_int(qts, "/objects/t0", "fd-num"), ==, -1);
+    g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "fd-num"), ==, -1);
     g_assert_cmpstr(unset_link, ==, "");
     g_assert_cmpstr(link, ==, "/objects/t0");
 
     /* x-test-device: realized, with its value, reset once at start. */
-    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/d0", "int-prop"),
+    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d0", "int-prop"),
                     ==, 5);
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
-    g_assert_false(qom_get_bool(qts, "/machine/peripheral/d0",
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
+    g_assert_false(qtest_qom_get_bool(qts, "/machine/peripheral/d0",
                                 "fail-realize"));
-    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/d0", "x-resets"),
+    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d0", "x-resets"),
                     ==, 1);
-    g_assert_cmpint(qom_get_int(qts, "/machine/peripheral/d1", "int-prop"),
+    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d1", "int-prop"),
                     ==, -1);
     g_assert_cmpstr(dlink, ==, "/machine/peripheral/d0");
 
     /* The bridge owns a bus named after its id; the device sits on it. */
-    g_assert_false(qom_get_bool(qts, "/machine/peripheral/br0", "hotplug"));
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/br0", "realized"));
+    g_assert_false(qtest_qom_get_bool(qts, "/machine/peripheral/br0", "hotplug"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/br0", "realized"));
     props = qom_list(qts, "/machine/peripheral/br0");
     g_assert_cmpstr(prop_type(props, "br0"), ==, "child<x-test-bus>");
     json_array_unref(props);
     g_assert_cmpstr(bus, ==, "x-test-bus");
     g_assert_cmpstr(bdtype, ==, "x-test-bus-device");
-    g_assert_true(qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
 
     qtest_quit(qts);
 }
@@ -589,9 +542,9 @@ static void test_unreadable(void)
         "{'execute': 'qom-list', 'arguments': {'path': '/no/such/path'}}");
 
     /* Still serving, and nothing changed. */
-    type = qom_get_str(qts, "/objects/t0", "type");
+    type = qtest_qom_get_str(qts, "/objects/t0", "type");
     g_assert_cmpstr(type, ==, "x-test-object");
-    g_assert_cmpint(qom_get_int(qts, "/objects/t0", "fd-num"), ==, -1);
+    g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "fd-num"), ==, -1);
     qtest_quit(qts);
 }
 
