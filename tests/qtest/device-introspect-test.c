@@ -279,8 +279,10 @@ static void test_hotplug_refused(void)
     /* Nothing was added or removed, and no event was sent. */
     g_assert_cmpuint(qom_count(qts, "/machine/peripheral"), ==, peripherals);
     g_assert_cmpuint(qom_count(qts, "/machine/peripheral-anon"), ==, anon);
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/d0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/bd0", "realized"));
     g_assert_null(qtest_qmp_event_ref(qts, "DEVICE_DELETED"));
     qtest_quit(qts);
 }
@@ -300,7 +302,8 @@ static void test_hotplug_bridge(void)
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
     g_assert_true(qom_has_child(qts, "/machine/peripheral", "hd"));
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/hd", "realized"));
 
     /* The id is taken now. */
     qtest_qmp_expect_error(qts, "GenericError", "Duplicate device ID 'hd'",
@@ -328,7 +331,8 @@ static void test_hotplug_bridge(void)
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/hd", "realized"));
 
     /* An anonymous device is deleted by path; its event has no id. */
     qtest_qmp_assert_success(qts,
@@ -363,7 +367,8 @@ static void test_hotplug_bridge(void)
     g_assert_false(qom_has_child(qts, "/machine/peripheral", "x"));
 
     /* hd is still there, and nothing else was deleted. */
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/hd", "realized"));
     g_assert_null(qtest_qmp_event_ref(qts, "DEVICE_DELETED"));
     qtest_quit(qts);
 }
@@ -396,7 +401,8 @@ static void test_failed_add(void)
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
         "'id': 'hd'}}");
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hd", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/hd", "realized"));
     qtest_quit(qts);
 }
 

@@ -463,20 +463,21 @@ static void test_cmdline_values(void)
     g_autofree char *enm = qtest_qom_get_str(qts, "/objects/t0", "enum-prop");
     g_autofree char *ooa = qtest_qom_get_str(qts, "/objects/t0", "ooa-prop");
     g_autofree char *unset_link = qtest_qom_get_str(qts, "/objects/t0",
-                                              "link-prop");
+                                                    "link-prop");
     g_autofree char *link = qtest_qom_get_str(qts, "/objects/t1", "link-prop");
     g_autofree char *dlink = qtest_qom_get_str(qts, "/machine/peripheral/d1",
-                                         "link-prop");
+                                               "link-prop");
     g_autofree char *bus = qtest_qom_get_str(qts, "/machine/peripheral/br0/br0",
-                                       "type");
+                                             "type");
     g_autofree char *bdtype = qtest_qom_get_str(qts, "/machine/peripheral/bd0",
-                                          "type");
+                                                "type");
     JsonArray *props;
 
     /* x-test-object: the value given, and the defaults. */
     g_assert_cmpstr(str, ==, "hello");
     g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "int-prop"), ==, -1);
-    g_assert_cmpint(qtest_qom_get_int(qts, "/objects/t0", "size-prop"), ==, 4096);
+    g_assert_cmpint(qtest_qom_get_int(qts,
+                                      "/objects/t0", "size-prop"), ==, 4096);
     g_assert_false(qtest_qom_get_bool(qts, "/objects/t0", "bool-prop"));
     g_assert_true(qtest_qom_get_bool(qts, "/objects/t1", "bool-prop"));
     g_assert_true(qtest_qom_get_bool(qts, "/objects/t0", "can-delete"));
@@ -487,26 +488,33 @@ static void test_cmdline_values(void)
     g_assert_cmpstr(link, ==, "/objects/t0");
 
     /* x-test-device: realized, with its value, reset once at start. */
-    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d0", "int-prop"),
+    g_assert_cmpint(qtest_qom_get_int(qts,
+                                      "/machine/peripheral/d0", "int-prop"),
                     ==, 5);
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/d0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/d0", "realized"));
     g_assert_false(qtest_qom_get_bool(qts, "/machine/peripheral/d0",
-                                "fail-realize"));
-    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d0", "x-resets"),
+                                      "fail-realize"));
+    g_assert_cmpint(qtest_qom_get_int(qts,
+                                      "/machine/peripheral/d0", "x-resets"),
                     ==, 1);
-    g_assert_cmpint(qtest_qom_get_int(qts, "/machine/peripheral/d1", "int-prop"),
+    g_assert_cmpint(qtest_qom_get_int(qts,
+                                      "/machine/peripheral/d1", "int-prop"),
                     ==, -1);
     g_assert_cmpstr(dlink, ==, "/machine/peripheral/d0");
 
     /* The bridge owns a bus named after its id; the device sits on it. */
-    g_assert_false(qtest_qom_get_bool(qts, "/machine/peripheral/br0", "hotplug"));
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/br0", "realized"));
+    g_assert_false(qtest_qom_get_bool(qts,
+                                      "/machine/peripheral/br0", "hotplug"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/br0", "realized"));
     props = qom_list(qts, "/machine/peripheral/br0");
     g_assert_cmpstr(prop_type(props, "br0"), ==, "child<x-test-bus>");
     json_array_unref(props);
     g_assert_cmpstr(bus, ==, "x-test-bus");
     g_assert_cmpstr(bdtype, ==, "x-test-bus-device");
-    g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/bd0", "realized"));
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/bd0", "realized"));
 
     qtest_quit(qts);
 }
