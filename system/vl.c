@@ -18,6 +18,8 @@
 #include "qemu/main-loop.h"
 #include "qom/object_interfaces.h"
 #include "system/accel.h"
+#include "system/memory.h"
+#include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "trace/control.h"
@@ -29,7 +31,8 @@ typedef enum OptId {
     OPT_ACCEL, OPT_CHARDEV, OPT_D, OPT_DEVICE, OPT_DISPLAY, OPT_DLOG,
     OPT_ENABLE_KVM, OPT_GLOBAL, OPT_HELP, OPT_M, OPT_MACHINE, OPT_MON,
     OPT_NAME, OPT_NODEFAULTS, OPT_NOGRAPHIC, OPT_OBJECT, OPT_QMP,
-    OPT_QMP_PRETTY, OPT_QTEST, OPT_QTEST_LOG, OPT_S, OPT_SMP, OPT_TRACE,
+    OPT_QMP_PRETTY, OPT_QTEST, OPT_QTEST_LOG, OPT_S, OPT_SERIAL, OPT_SMP,
+    OPT_TRACE,
     OPT_VERSION,
 } OptId;
 
@@ -85,6 +88,9 @@ static const OptDesc opt_table[] = {
       "protocol (implies -accel qtest)" },
     { "qtest-log", OPT_QTEST_LOG, true, "-qtest-log FILE  log the qtest "
       "protocol" },
+    { "serial", OPT_SERIAL, true, "-serial stdio|null|none|chardev:ID|"
+      "unix:PATH[,server=on,wait=off]|tcp:HOST:PORT[,...]\n"
+      "                 connect the next UART (the virt machine has one)" },
     { "smp", OPT_SMP, true, "-smp [cpus=]N[,maxcpus=,sockets=,clusters=,"
       "cores=,threads=]" },
     { "trace", OPT_TRACE, true, "-trace [enable=]PATTERN[,events=FILE]"
@@ -107,6 +113,12 @@ typedef struct VLConfig {
     GPtrArray *accels;          /* accelerator names, in order */
     bool start_paused;
     bool have_qtest;
+    const char *qtest_spec;     /* the last -qtest */
+    const char *qtest_log;      /* the last -qtest-log */
+    bool nographic;
+    bool nodefaults;
+    GPtrArray *serials;         /* Chardev * or NULL (none), by index */
+    bool exit_after_init;       /* dumpdtb: stop once the board is built */
     char *vm_name;
     uint64_t ram_size;
     bool ram_size_set;
@@ -539,6 +551,16 @@ static void process_early_options(void)
             break;
         case OPT_QTEST:
             cfg.have_qtest = true;
+            cfg.qtest_spec = o->arg;
+            break;
+        case OPT_QTEST_LOG:
+            cfg.qtest_log = o->arg;
+            break;
+        case OPT_NOGRAPHIC:
+            cfg.nographic = true;
+            break;
+        case OPT_NODEFAULTS:
+            cfg.nodefaults = true;
             break;
         case OPT_TRACE:
             if (is_help(o->arg)) {
@@ -672,13 +694,58 @@ static bool chardev_opt(const Opt *o, Error **errp)
     return qemu_chr_new_from_opts(c, true, errp) != NULL;
 }
 
+static bool serial_opt(const Opt *o, Error **errp)
+{
+    g_autofree char *id = g_strdup_printf("serial%u", cfg.serials->len);
+    Chardev *chr = NULL;
+
+    if (g_str_has_prefix(o->arg, "chardev:")) {
+        chr = qemu_chr_find(o->arg + strlen("chardev:"));
+        if (!chr) {
+            error_setg(errp, "no chardev with id '%s'",
+                       o->arg + strlen("chardev:"));
+            return false;
+        }
+    } else if (strcmp(o->arg, "none")) {
+        chr = qemu_chr_new_compat(id, o->arg, errp);
+        if (!chr) {
+            return false;
+        }
+    }
+    g_ptr_array_add(cfg.serials, chr);
+    return true;
+}
+
+Chardev *serial_hd(int i)
+{
+    if (!cfg.serials || i < 0 || (guint)i >= cfg.serials->len) {
+        return NULL;
+    }
+    return cfg.serials->pdata[i];
+}
+
 static bool phase_chardevs_init(Error **errp)
 {
-    return foreach_opt(OPT_CHARDEV, chardev_opt, errp);
+    cfg.serials = g_ptr_array_new();
+    if (!foreach_opt(OPT_CHARDEV, chardev_opt, errp) ||
+        !foreach_opt(OPT_SERIAL, serial_opt, errp)) {
+        return false;
+    }
+    if (!cfg.serials->len && cfg.nographic && !cfg.nodefaults) {
+        /* QEMU puts the first UART on the terminal with -nographic. */
+        Chardev *chr = qemu_chr_new_compat("serial0", "stdio", errp);
+
+        if (!chr) {
+            return false;
+        }
+        g_ptr_array_add(cfg.serials, chr);
+    }
+    return true;
 }
 
 static void phase_chardevs_teardown(void)
 {
+    g_clear_pointer(&cfg.serials, g_ptr_array_unref);
     qemu_chr_cleanup_all();
 }
 
@@ -879,6 +946,7 @@ static void phase_machine_teardown(void)
 {
     machine_destroy();
     cfg.machine = NULL;
+    memory_system_teardown();
 }
 
 static bool phase_accel_init(Error **errp)
@@ -936,15 +1004,28 @@ static void phase_accel_teardown(void)
     accel_set_current(NULL);
 }
 
+static bool phase_qtest_init(Error **errp)
+{
+    if (!cfg.have_qtest) {
+        return true;
+    }
+    loc_push_cmdline("-qtest", cfg.qtest_spec);
+    if (!qtest_server_init(cfg.qtest_spec, cfg.qtest_log, errp)) {
+        return false;
+    }
+    loc_pop();
+    return true;
+}
+
+static void phase_qtest_teardown(void)
+{
+    qtest_server_cleanup();
+}
+
 static bool phase_board_init(Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(cfg.machine);
 
-    if (cfg.have_qtest) {
-        error_setg(errp, "-qtest: the qtest protocol server is not "
-                   "available in this build yet");
-        return false;
-    }
     return !mc->init || mc->init(cfg.machine, errp);
 }
 
@@ -1015,6 +1096,15 @@ static bool phase_machine_done(Error **errp)
     if (mc->done && !mc->done(cfg.machine, errp)) {
         return false;
     }
+    if (cfg.machine->dumpdtb) {
+        if (!mc->writes_dtb) {
+            error_setg(errp, "This machine doesn't have an FDT");
+            return false;
+        }
+        /* QEMU stops once the device tree is written. */
+        cfg.exit_after_init = true;
+        return true;
+    }
     object_child_foreach_recursive(OBJECT(cfg.machine), reset_device, NULL);
     qdev_hotplug = true;
     if (!cfg.start_paused) {
@@ -1036,6 +1126,7 @@ static const Phase phases[] = {
     { "objects", phase_objects_init, phase_objects_teardown },
     { "machine", phase_machine_init, phase_machine_teardown },
     { "accel", phase_accel_init, phase_accel_teardown },
+    { "qtest", phase_qtest_init, phase_qtest_teardown },
     { "board", phase_board_init, NULL },
     { "devices", phase_devices_init, phase_devices_teardown },
     { "machine-done", phase_machine_done, phase_machine_done_teardown },
@@ -1079,6 +1170,12 @@ int qemu_main(int argc, char **argv)
             vl_cleanup_config();
             return 1;
         }
+    }
+
+    if (cfg.exit_after_init) {
+        teardown_phases(done);
+        vl_cleanup_config();
+        return 0;
     }
 
     qemu_main_loop();

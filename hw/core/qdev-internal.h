@@ -8,5 +8,7 @@
 #include "hw/qdev-core.h"
 
 void qdev_bus_remove_child(BusState *bus, DeviceState *dev);
+/* Free the device's GPIO lists and input lines (gpio.c; at finalize). */
+void qdev_gpio_cleanup(DeviceState *dev);
 
 #endif

@@ -254,6 +254,7 @@ static void device_instance_finalize(Object *obj)
 {
     DeviceState *dev = DEVICE(obj);
 
+    qdev_gpio_cleanup(dev);
     error_free(dev->global_err);
     g_free(dev->id);
     g_free(dev->canonical_path);

@@ -23,6 +23,8 @@ typedef struct MachineClass {
     /* Runs after -device devices are created (device tree, reset). */
     bool (*done)(MachineState *ms, Error **errp);
     void (*teardown)(MachineState *ms);
+    /* done builds a device tree and writes it for -machine dumpdtb=F. */
+    bool writes_dtb;
     unsigned min_cpus;
     unsigned max_cpus;
     uint64_t default_ram_size;

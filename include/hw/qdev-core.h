@@ -14,6 +14,7 @@
 
 #include "qom/object.h"
 #include "qom/props.h"
+#include "hw/irq.h"
 
 #define TYPE_DEVICE "device"
 #define TYPE_BUS "bus"
@@ -83,6 +84,7 @@ struct DeviceState {
     BusState *parent_bus;
     GSList *child_buses;        /* BusState * owned by this device */
     Error *global_err;          /* a -global that did not apply */
+    GSList *gpios;              /* NamedGPIOList *, see below */
 };
 
 typedef struct BusChild {
@@ -182,6 +184,39 @@ void qdev_prop_register_global(const char *driver, const char *prop,
 bool object_apply_globals(Object *obj, Error **errp);
 /* Warn about -global entries that never matched any type. */
 bool qdev_prop_check_globals(Error **errp);
+
+/* ---- GPIOs: a device's interrupt lines ---- */
+
+/*
+ * A device has lists of input lines (allocated here, delivered to its
+ * handler) and output lines (pointers into the device's own state that
+ * the board connects to someone's input), each list under a name (NULL
+ * for the unnamed list).  Line numbers count from 0 within a list.
+ */
+typedef struct NamedGPIOList {
+    char *name;                 /* NULL: the unnamed list */
+    qemu_irq *in;               /* num_in lines, owned */
+    int num_in;
+    qemu_irq **out;             /* num_out pointers into the device */
+    int num_out;
+} NamedGPIOList;
+
+void qdev_init_gpio_in(DeviceState *dev, qemu_irq_handler handler, int n);
+void qdev_init_gpio_in_named(DeviceState *dev, qemu_irq_handler handler,
+                             const char *name, int n);
+/* pins: an array of n qemu_irq in the device's state, set to NULL. */
+void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n);
+void qdev_init_gpio_out_named(DeviceState *dev, qemu_irq *pins,
+                              const char *name, int n);
+/* Input line n (of the named list); NULL if there is no such line. */
+qemu_irq qdev_get_gpio_in(DeviceState *dev, int n);
+qemu_irq qdev_get_gpio_in_named(DeviceState *dev, const char *name, int n);
+/* Wire output line n to irq (NULL disconnects). */
+void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq irq);
+void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
+                                 qemu_irq irq);
+/* The list called name (NULL: unnamed), or NULL if the device has none. */
+NamedGPIOList *qdev_get_named_gpio_list(DeviceState *dev, const char *name);
 
 /* ---- buses ---- */
 

@@ -32,17 +32,12 @@
 #include <glib/gstdio.h>
 
 #include "libqtest.h"
+#include "libqtest-internal.h"
 
 /* Names inside the per-binary temporary directory. */
 #define QTEST_QMP_SOCKET_NAME "qmp.sock"
 #define QTEST_STDOUT_NAME "stdout.log"
 #define QTEST_STDERR_NAME "stderr.log"
-/*
- * The qtest protocol socket arrives with the protocol: it will be
- * QTEST_SOCKET_NAME ("qtest.sock") in the same directory, passed as
- * "-qtest unix:PATH" by qtest_spawn() and connected by qtest_init() next
- * to the monitor.
- */
 
 /* How long the binary may take to listen, unless $QTEST_TIMEOUT says. */
 #define QTEST_CONNECT_TIMEOUT_S 10
@@ -53,30 +48,10 @@
 /* How much of the binary's stderr a failure message shows. */
 #define QTEST_STDERR_TAIL 4096
 
-struct QTestState {
-    GPid pid;
-    bool reaped;            /* pid waited for; wait_status is valid */
-    int wait_status;
-    char *tmpdir;
-    char *stdout_path;
-    char *stderr_path;
-
-    /* The QMP monitor. */
-    char *qmp_path;
-    int qmp_fd;
-    GString *rx;            /* received bytes not yet parsed */
-    GQueue events;          /* JsonObject *, oldest first */
-    GQueue replies;         /* replies read while waiting for an event */
-
-    /*
-     * The qtest protocol connection goes here: its socket path and fd,
-     * and a receive buffer of its own (its replies are lines, not JSON).
-     */
-};
 
 /* ---- small helpers ---- */
 
-static gint64 qtest_timeout_us(void)
+gint64 qtest_timeout_us(void)
 {
     const char *env = g_getenv("QTEST_TIMEOUT");
     gint64 seconds = QTEST_DEFAULT_TIMEOUT_S;
@@ -91,13 +66,13 @@ static gint64 qtest_timeout_us(void)
     return seconds * G_USEC_PER_SEC;
 }
 
-static gint64 qtest_deadline(void)
+gint64 qtest_deadline(void)
 {
     return g_get_monotonic_time() + qtest_timeout_us();
 }
 
 /* Connecting waits for the binary to start: QTEST_CONNECT_TIMEOUT_S. */
-static gint64 qtest_connect_timeout_us(void)
+gint64 qtest_connect_timeout_us(void)
 {
     if (g_getenv("QTEST_TIMEOUT")) {
         return qtest_timeout_us();
@@ -105,7 +80,7 @@ static gint64 qtest_connect_timeout_us(void)
     return QTEST_CONNECT_TIMEOUT_S * G_USEC_PER_SEC;
 }
 
-static bool qtest_log_enabled(void)
+bool qtest_log_enabled(void)
 {
     return g_getenv("QTEST_LOG") != NULL;
 }
@@ -210,7 +185,7 @@ static void qtest_reap(QTestState *s, int sig)
 }
 
 /* Has the binary exited?  Reaps it if so. */
-static bool qtest_has_exited(QTestState *s)
+bool qtest_has_exited(QTestState *s)
 {
     if (s->pid <= 0) {
         return true;    /* never started */
@@ -229,6 +204,7 @@ static void qtest_remove_tmpdir(QTestState *s)
         return;
     }
     g_unlink(s->qmp_path);
+    g_unlink(s->qtest_path);
     g_unlink(s->stdout_path);
     g_unlink(s->stderr_path);
     if (g_rmdir(s->tmpdir) < 0) {
@@ -261,6 +237,7 @@ static void qtest_sigabrt_handler(int sig, siginfo_t *info, void *ctx)
             kill(s->pid, SIGKILL);
         }
         unlink(s->qmp_path);
+        unlink(s->qtest_path);
         unlink(s->stdout_path);
         unlink(s->stderr_path);
         rmdir(s->tmpdir);
@@ -312,22 +289,20 @@ static void qtest_free(QTestState *s)
     if (s->qmp_fd >= 0) {
         close(s->qmp_fd);
     }
+    qtest_proto_close(s);
     qtest_remove_tmpdir(s);
     g_queue_clear_full(&s->events, (GDestroyNotify)json_object_unref);
     g_queue_clear_full(&s->replies, (GDestroyNotify)json_object_unref);
     g_string_free(s->rx, TRUE);
     g_free(s->qmp_path);
+    g_free(s->qtest_path);
     g_free(s->stdout_path);
     g_free(s->stderr_path);
     g_free(s);
 }
 
-/*
- * Fail the test: kill the binary, add its exit status and stderr to the
- * message, clean up and report through GLib's assertion machinery.
- */
-static void G_GNUC_PRINTF(2, 3) G_GNUC_NORETURN
-qtest_fail(QTestState *s, const char *fmt, ...)
+/* Fail the test (see libqtest-internal.h). */
+void qtest_fail(QTestState *s, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *what = NULL;
@@ -416,7 +391,10 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
     bool ok;
 
     s->qmp_fd = -1;
+    s->qtest_fd = -1;
+    s->qtest_listen_fd = -1;
     s->rx = g_string_new(NULL);
+    s->qtest_rx = g_string_new(NULL);
     g_queue_init(&s->events);
     g_queue_init(&s->replies);
 
@@ -433,6 +411,8 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
                    error->message);
     }
     s->qmp_path = g_build_filename(s->tmpdir, QTEST_QMP_SOCKET_NAME, NULL);
+    s->qtest_path = g_build_filename(s->tmpdir, QTEST_PROTO_SOCKET_NAME,
+                                     NULL);
     s->stdout_path = g_build_filename(s->tmpdir, QTEST_STDOUT_NAME, NULL);
     s->stderr_path = g_build_filename(s->tmpdir, QTEST_STDERR_NAME, NULL);
     if (strlen(s->qmp_path) >= sizeof(sun.sun_path)) {
@@ -445,7 +425,11 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
     g_ptr_array_add(argv, g_strdup("-M"));
     g_ptr_array_add(argv, g_strdup("virt"));
     g_ptr_array_add(argv, g_strdup("-accel"));
-    g_ptr_array_add(argv, g_strdup("qtest"));
+    g_ptr_array_add(argv, g_strdup(qtest_accel_name()));
+    if (!qtest_accel_is_qtest()) {
+        /* Another accelerator (QEMU's tcg): keep the vCPUs stopped. */
+        g_ptr_array_add(argv, g_strdup("-S"));
+    }
     g_ptr_array_add(argv, g_strdup("-display"));
     g_ptr_array_add(argv, g_strdup("none"));
     g_ptr_array_add(argv, g_strdup("-nodefaults"));
@@ -457,7 +441,15 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
         g_ptr_array_add(argv, g_strdup("-mon"));
         g_ptr_array_add(argv, g_strdup("chardev=qmp0,mode=control"));
     }
-    /* The qtest protocol socket ("-qtest unix:PATH") will be added here. */
+    if (with_qmp) {
+        /* The binary connects to a socket we listen on, as in QEMU. */
+        qtest_proto_listen(s);
+        g_ptr_array_add(argv, g_strdup("-qtest"));
+        g_ptr_array_add(argv, g_strdup_printf("unix:%s", s->qtest_path));
+        g_ptr_array_add(argv, g_strdup("-qtest-log"));
+        g_ptr_array_add(argv, g_strdup(qtest_log_enabled() ? "/dev/fd/2"
+                                                           : "none"));
+    }
     for (char **a = extra; a && *a; a++) {
         g_ptr_array_add(argv, g_strdup(*a));
     }
@@ -525,10 +517,10 @@ static void qtest_qmp_connect(QTestState *s)
 }
 
 /* Wait until fd is ready for events; false at the deadline. */
-static bool qtest_poll(QTestState *s, short events, gint64 deadline)
+bool qtest_poll_fd(QTestState *s, int fd, short events, gint64 deadline)
 {
     for (;;) {
-        struct pollfd pfd = { .fd = s->qmp_fd, .events = events };
+        struct pollfd pfd = { .fd = fd, .events = events };
         gint64 left = deadline - g_get_monotonic_time();
         int r;
 
@@ -543,6 +535,11 @@ static bool qtest_poll(QTestState *s, short events, gint64 deadline)
             qtest_fail(s, "poll: %s", g_strerror(errno));
         }
     }
+}
+
+static bool qtest_poll(QTestState *s, short events, gint64 deadline)
+{
+    return qtest_poll_fd(s, s->qmp_fd, events, deadline);
 }
 
 /* Write all of buf, the first byte(s) carrying fd if fd >= 0. */
@@ -972,6 +969,7 @@ QTestState *qtest_init(const char *extra_args)
     QTestState *s = qtest_spawn(extra_args, true);
     JsonObject *greeting;
 
+    qtest_proto_accept(s);
     qtest_qmp_connect(s);
     greeting = qtest_qmp_receive(s);
     if (!json_object_has_member(greeting, "QMP")) {

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libqtest: the client side of the qtest suite.  A test starts the
- * emulator binary ($QTEST_QEMU_BINARY) with qtest acceleration and a QMP
- * monitor on a Unix socket in a private temporary directory, then drives
- * it through QMP: commands, replies, asynchronous events and file
- * descriptors passed with SCM_RIGHTS.  The qtest protocol itself (a
- * second socket carrying memory and clock verbs) is added by a later
- * change; the state below has the place for it.
+ * emulator binary ($QTEST_QEMU_BINARY) with qtest acceleration, a QMP
+ * monitor and a qtest protocol connection on Unix sockets in a private
+ * temporary directory, then drives it: QMP commands, replies,
+ * asynchronous events and file descriptors passed with SCM_RIGHTS; and
+ * the qtest verbs (guest memory, the virtual clock, interrupt lines).
+ *
+ * $QTEST_ACCEL picks another accelerator than qtest (e.g. "tcg" to run
+ * against a QEMU build without the qtest accelerator; the vCPUs are then
+ * kept stopped with -S and the clock verbs are not available).
  *
  * Every wait is bounded (QTEST_DEFAULT_TIMEOUT_S seconds, or
  * $QTEST_TIMEOUT), so a hung or crashed binary fails the test with its
@@ -21,6 +24,8 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -34,12 +39,13 @@ typedef struct QTestState QTestState;
  *
  *   $QTEST_QEMU_BINARY -M virt -accel qtest -display none -nodefaults
  *       -chardev socket,id=qmp0,path=SOCK,server=on,wait=off
- *       -mon chardev=qmp0,mode=control EXTRA_ARGS
+ *       -mon chardev=qmp0,mode=control
+ *       -qtest unix:QTEST_SOCK -qtest-log none EXTRA_ARGS
  *
- * (EXTRA_ARGS split like a shell would, NULL for none), connect to the
- * monitor, read the greeting and leave capabilities negotiation.  Fails
- * the test, showing the binary's stderr, if it exits or does not answer
- * in time.
+ * (EXTRA_ARGS split like a shell would, NULL for none), accept its qtest
+ * connection, connect to the monitor, read the greeting and leave
+ * capabilities negotiation.  Fails the test, showing the binary's
+ * stderr, if it exits or does not answer in time.
  */
 QTestState *qtest_init(const char *extra_args);
 
@@ -149,5 +155,68 @@ char *qtest_json_str(const char *str);
 
 /* A JSON node as compact text, for messages (free with g_free). */
 char *qtest_json_text(JsonNode *node);
+
+/*
+ * The qtest protocol (docs/devel/qtest.rst).  Each call sends one request
+ * and fails the test unless the reply is "OK ..."; "IRQ raise/lower N"
+ * lines that arrive meanwhile update the levels qtest_get_irq() returns.
+ * Values are in guest (little-endian) order.
+ */
+uint8_t qtest_readb(QTestState *s, uint64_t addr);
+uint16_t qtest_readw(QTestState *s, uint64_t addr);
+uint32_t qtest_readl(QTestState *s, uint64_t addr);
+uint64_t qtest_readq(QTestState *s, uint64_t addr);
+void qtest_writeb(QTestState *s, uint64_t addr, uint8_t value);
+void qtest_writew(QTestState *s, uint64_t addr, uint16_t value);
+void qtest_writel(QTestState *s, uint64_t addr, uint32_t value);
+void qtest_writeq(QTestState *s, uint64_t addr, uint64_t value);
+
+/* Bytes, hex-encoded on the wire ("read" / "write"). */
+void qtest_memread(QTestState *s, uint64_t addr, void *data, size_t size);
+void qtest_memwrite(QTestState *s, uint64_t addr, const void *data,
+                    size_t size);
+/* Bytes, base64-encoded on the wire ("b64read" / "b64write"). */
+void qtest_bufread(QTestState *s, uint64_t addr, void *data, size_t size);
+void qtest_bufwrite(QTestState *s, uint64_t addr, const void *data,
+                    size_t size);
+void qtest_memset(QTestState *s, uint64_t addr, uint8_t pattern,
+                  size_t size);
+
+/* The virtual clock (qtest accelerator only); each returns the new time. */
+int64_t qtest_clock_step_next(QTestState *s);
+int64_t qtest_clock_step(QTestState *s, int64_t step_ns);
+int64_t qtest_clock_set(QTestState *s, int64_t ns);
+
+/*
+ * Watch the input lines (or the unnamed / named output lines) of the
+ * device at a QOM path: their changes arrive as IRQ raise/lower N.  One
+ * device per binary, as in QEMU.
+ */
+void qtest_irq_intercept_in(QTestState *s, const char *qom_path);
+void qtest_irq_intercept_out(QTestState *s, const char *qom_path);
+void qtest_irq_intercept_out_named(QTestState *s, const char *qom_path,
+                                   const char *name);
+/* Drive input line num of list name ("unnamed-gpio-in") to level. */
+void qtest_set_irq_in(QTestState *s, const char *qom_path, const char *name,
+                      int num, int level);
+/*
+ * The last level reported for intercepted line num (reads pending IRQ
+ * lines without blocking first).
+ */
+bool qtest_get_irq(QTestState *s, int num);
+
+/* Whether the target is big-endian ("endianness"). */
+bool qtest_big_endian(QTestState *s);
+
+/*
+ * Send one raw request line (printf-style, without the newline) and
+ * return the reply line without its newline, whatever it says (free
+ * with g_free).  For tests of the protocol itself.
+ */
+char *qtest_raw_request(QTestState *s, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/* Whether the binary runs with the qtest accelerator ($QTEST_ACCEL). */
+bool qtest_accel_is_qtest(void);
 
 #endif /* LIBQTEST_H */
