@@ -260,6 +260,11 @@ static MemTxResult mmio_transfer(MemoryRegion *mr, hwaddr addr, uint8_t *b,
                                 "access smaller than the minimum size or "
                                 "unaligned");
         }
+        if (!ops->valid.unaligned && ((addr + i) & (s - 1))) {
+            /* Split as the callbacks allow, but the guest may not. */
+            *done = i;
+            return mmio_invalid(mr, addr + i, s, is_write, "unaligned");
+        }
         r = mmio_access(mr, addr + i, b + i, s, is_write, attrs);
         if (r != MEMTX_OK) {
             *done = i;

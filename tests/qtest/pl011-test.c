@@ -49,6 +49,26 @@ static void test_id_registers(void)
     qtest_quit(s);
 }
 
+/*
+ * Narrow and unaligned reads of the word-wide registers, and a wide one:
+ * the memory core splits and widens them as QEMU's does, so the values
+ * are QEMU's (checked against QEMU 10.0).
+ */
+static void test_access_sizes(void)
+{
+    QTestState *s = qtest_init(NULL);
+
+    g_assert_cmphex(qtest_readb(s, UART + 0xfe0), ==, 0x11);
+    g_assert_cmphex(qtest_readw(s, UART + 0xfe0), ==, 0x11);
+    g_assert_cmphex(qtest_readb(s, UART + 0xfe1), ==, 0x11);
+    g_assert_cmphex(qtest_readl(s, UART + 0xfe1), ==, 0x10001111);
+    g_assert_cmphex(qtest_readl(s, UART + 0xfe2), ==, 0x00100011);
+    /* 8 bytes: two word accesses. */
+    g_assert_cmphex(qtest_readq(s, UART + 0xfe0), ==, 0x0000001000000011ULL);
+    g_assert_cmphex(qtest_readq(s, UART + 0xfe4), ==, 0x0000001400000010ULL);
+    qtest_quit(s);
+}
+
 static void test_reset_state(void)
 {
     QTestState *s = qtest_init(NULL);
@@ -191,6 +211,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/pl011/id-registers", test_id_registers);
     g_test_add_func("/pl011/reset-state", test_reset_state);
+    g_test_add_func("/pl011/access-sizes", test_access_sizes);
     if (qtest_accel_is_qtest()) {
         g_test_add_func("/pl011/transmit", test_transmit);
         g_test_add_func("/pl011/receive", test_receive);
