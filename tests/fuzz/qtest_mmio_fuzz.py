@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Short random runs of the qtest protocol against the virt machine.
+
+Drives the binary with random reads and writes of every size over the
+device windows (GIC distributor and redistributors, ITS control and
+translation frames, UART, RTC) and RAM, random clock steps, interrupt
+line changes and malformed requests.  Every request must get exactly one
+reply (OK, FAIL or ERR, after any IRQ lines), the process must survive,
+RAM must still hold what was last written there, and a SIGTERM must end
+it with status 0 and a clean stderr (no sanitizer report).
+
+Usage: qtest_mmio_fuzz.py [--seed N] [--ops N] [--binary PATH]
+The binary defaults to $QEMU_TEST_BINARY.  Python standard library only.
+"""
+
+import argparse
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+
+WINDOWS = [
+    (0x08000000, 0x10000),      # GIC distributor
+    (0x08080000, 0x20000),      # ITS control + translation frames
+    (0x080a0000, 0x20000),      # redistributor of CPU 0
+    (0x09000000, 0x1000),       # pl011
+    (0x09010000, 0x1000),       # pl031
+    (0x09fff000, 0x2000),       # a hole
+]
+RAM = 0x40000000
+SIZES = {'b': 1, 'w': 2, 'l': 4, 'q': 8}
+MALFORMED = [
+    'readl', 'readl zz', 'writel 0x40000000', 'read 0x40000000 0',
+    'write 0x40000000 4 0xzz', 'b64write 0x40000000 4 @@@@', 'memset',
+    'clock_step -1', 'frobnicate', '', 'irq_intercept_out /nowhere',
+    'set_irq_in /machine/gic unnamed-gpio-in 99999 1',
+]
+
+
+class Fuzzer:
+    def __init__(self, binary, rng, workdir):
+        self.rng = rng
+        path = os.path.join(workdir, 'qtest.sock')
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen(1)
+        listener.settimeout(20)
+        self.stderr = open(os.path.join(workdir, 'stderr.log'), 'w+')
+        self.proc = subprocess.Popen(
+            [binary, '-M', 'virt', '-accel', 'qtest', '-display', 'none',
+             '-nodefaults', '-serial', 'null', '-qtest', 'unix:' + path,
+             '-qtest-log', 'none'],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.stderr)
+        self.conn, _ = listener.accept()
+        listener.close()
+        self.conn.settimeout(20)
+        self.rfile = self.conn.makefile('r', encoding='ascii')
+        self.ram = {}               # address -> byte we last wrote
+
+    def request(self, line):
+        self.conn.sendall((line + '\n').encode('ascii'))
+        while True:
+            reply = self.rfile.readline()
+            if not reply:
+                raise AssertionError('connection closed after %r' % line)
+            reply = reply.rstrip('\n')
+            if not reply.startswith('IRQ '):
+                break
+        if not reply.split(' ')[0] in ('OK', 'FAIL', 'ERR'):
+            raise AssertionError('%r got %r' % (line, reply))
+        return reply
+
+    def random_op(self):
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.05:
+            return rng.choice(MALFORMED)
+        if pick < 0.08:
+            return 'clock_step %d' % rng.randrange(1, 5 * 10 ** 9)
+        if pick < 0.10:
+            return 'set_irq_in /machine/gic unnamed-gpio-in %d %d' % (
+                rng.randrange(0, 288), rng.randrange(0, 2))
+        if pick < 0.20:
+            addr = RAM + rng.randrange(0, 0x1000)
+            size = rng.choice('bwlq')
+            value = rng.getrandbits(8 * SIZES[size])
+            for i in range(SIZES[size]):
+                self.ram[addr + i] = (value >> (8 * i)) & 0xff
+            return 'write%s 0x%x 0x%x' % (size, addr, value)
+        base, length = rng.choice(WINDOWS)
+        offset = rng.randrange(0, length)
+        if rng.random() < 0.7:
+            offset &= ~3
+        size = rng.choice('bwlq')
+        if rng.random() < 0.5:
+            return 'read%s 0x%x' % (size, base + offset)
+        return 'write%s 0x%x 0x%x' % (size, base + offset,
+                                      rng.getrandbits(64))
+
+    def check_ram(self):
+        for addr, byte in sorted(self.ram.items())[:256]:
+            reply = self.request('readb 0x%x' % addr)
+            if int(reply.split()[1], 16) != byte:
+                raise AssertionError('RAM at 0x%x: %s, wrote 0x%02x'
+                                     % (addr, reply, byte))
+
+    def finish(self):
+        self.conn.close()
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=20)
+        self.stderr.seek(0)
+        err = self.stderr.read()
+        self.stderr.close()
+        if status != 0:
+            raise AssertionError('exit status %d; stderr:\n%s'
+                                 % (status, err))
+        for bad in ('AddressSanitizer', 'runtime error', 'LeakSanitizer'):
+            if bad in err:
+                raise AssertionError('sanitizer report:\n' + err)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument('--ops', type=int, default=5000)
+    parser.add_argument('--binary',
+                        default=os.environ.get('QEMU_TEST_BINARY'))
+    args = parser.parse_args()
+    if not args.binary:
+        parser.error('give --binary or set QEMU_TEST_BINARY')
+    with tempfile.TemporaryDirectory(prefix='qfuzz-') as workdir:
+        fuzzer = Fuzzer(args.binary, random.Random(args.seed), workdir)
+        try:
+            for _ in range(args.ops):
+                fuzzer.request(fuzzer.random_op())
+            fuzzer.check_ram()
+        except Exception:
+            fuzzer.proc.kill()
+            raise
+        fuzzer.finish()
+    print('qtest_mmio_fuzz: %d requests (seed %d): ok' % (args.ops,
+                                                          args.seed))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
