@@ -34,8 +34,8 @@ void iommu_notifier_init(IOMMUNotifier *n, IOMMUNotify fn,
     n->iommu_idx = iommu_idx;
 }
 
-static IOMMUNotifierFlag iommu_flags_with(IOMMUMemoryRegion *iommu,
-                                          IOMMUNotifier *except)
+/* The union of the flags of the notifiers registered on iommu. */
+static IOMMUNotifierFlag iommu_notifiers_flags(IOMMUMemoryRegion *iommu)
 {
     IOMMUNotifierFlag flags = IOMMU_NOTIFIER_NONE;
     GList *l;
@@ -43,9 +43,7 @@ static IOMMUNotifierFlag iommu_flags_with(IOMMUMemoryRegion *iommu,
     for (l = iommu->notifiers; l; l = l->next) {
         IOMMUNotifier *n = l->data;
 
-        if (n != except) {
-            flags |= n->notifier_flags;
-        }
+        flags |= n->notifier_flags;
     }
     return flags;
 }
@@ -111,7 +109,7 @@ void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
     iommu->notifiers = g_list_remove_link(iommu->notifiers, &n->link);
     n->iommu = NULL;
     old_flags = iommu->iommu_notify_flags;
-    new_flags = iommu_flags_with(iommu, NULL);
+    new_flags = iommu_notifiers_flags(iommu);
     iommu->iommu_notify_flags = new_flags;
     trace_memory_iommu_notifier_unregister(memory_region_name(mr),
                                            n->notifier_flags);

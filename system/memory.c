@@ -40,7 +40,6 @@ static bool transaction_pending;
 static bool publishing;
 /* Bumped each time pending changes are published; 0 is "never built". */
 static unsigned topology_generation = 1;
-static unsigned subregion_order;
 static GList *address_spaces;
 
 static MemoryRegion *system_memory;
@@ -117,10 +116,20 @@ void memory_region_init(MemoryRegion *mr, Object *owner, const char *name,
     region_init_common(mr, owner, name, size, MR_CONTAINER);
 }
 
+/* A host call failed while allocating RAM: say how much and for what. */
+static void ram_alloc_error(Error **errp, int err, const char *call,
+                            uint64_t size, const char *name)
+{
+    g_autofree char *what = size_string(size);
+
+    error_setg_errno(errp, err, "cannot allocate %s of guest RAM for '%s'"
+                     "%s%s", what, name ? name : "", call ? ": " : "",
+                     call ? call : "");
+}
+
 bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
                             const char *name, uint64_t size, Error **errp)
 {
-    g_autofree char *what = size_string(size);
     char fdname[250];
     void *ptr;
     int fd;
@@ -135,26 +144,22 @@ bool memory_region_init_ram(MemoryRegion *mr, Object *owner,
     }
     /* ftruncate takes an off_t, mmap a size_t; 2^64 fits in neither. */
     if (size > (uint64_t)INT64_MAX) {
-        error_setg_errno(errp, EFBIG, "cannot allocate %s of guest RAM "
-                         "for '%s'", what, name ? name : "");
+        ram_alloc_error(errp, EFBIG, NULL, size, name);
         return false;
     }
     g_strlcpy(fdname, name && *name ? name : "guest-ram", sizeof(fdname));
     fd = memfd_create(fdname, MFD_CLOEXEC);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "cannot allocate %s of guest RAM for "
-                         "'%s': memfd_create", what, name ? name : "");
+        ram_alloc_error(errp, errno, "memfd_create", size, name);
         return false;
     }
     if (ftruncate(fd, (off_t)size) < 0) {
-        error_setg_errno(errp, errno, "cannot allocate %s of guest RAM for "
-                         "'%s': ftruncate", what, name ? name : "");
+        ram_alloc_error(errp, errno, "ftruncate", size, name);
         goto close_fd;
     }
     ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (ptr == MAP_FAILED) {
-        error_setg_errno(errp, errno, "cannot allocate %s of guest RAM for "
-                         "'%s': mmap", what, name ? name : "");
+        ram_alloc_error(errp, errno, "mmap", size, name);
         goto close_fd;
     }
     region_init_common(mr, owner, name, size, MR_RAM);
@@ -321,7 +326,6 @@ void memory_region_add_subregion_overlap(MemoryRegion *container,
     subregion->container = container;
     subregion->addr = offset;
     subregion->priority = priority;
-    subregion->order = ++subregion_order;
     /*
      * Highest priority first; the newcomer goes before its equals, so
      * the region added last wins among equal priorities.

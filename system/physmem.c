@@ -133,6 +133,30 @@ static bool device_is_big_endian(const MemoryRegion *mr)
     return mr->ops->endianness == DEVICE_BIG_ENDIAN;
 }
 
+/*
+ * size bytes at b as an integer: b[0] is the least significant byte, or
+ * the most significant one if be.
+ */
+static uint64_t bytes_to_value(const uint8_t *b, unsigned size, bool be)
+{
+    uint64_t v = 0;
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        v |= (uint64_t)b[i] << (8 * (be ? size - 1 - i : i));
+    }
+    return v;
+}
+
+static void value_to_bytes(uint8_t *b, uint64_t v, unsigned size, bool be)
+{
+    unsigned i;
+
+    for (i = 0; i < size; i++) {
+        b[i] = v >> (8 * (be ? size - 1 - i : i));
+    }
+}
+
 /* One call of a device callback: size bytes at b, in memory order. */
 static MemTxResult mmio_call(MemoryRegion *mr, hwaddr addr, uint8_t *b,
                              unsigned size, bool is_write, MemTxAttrs attrs)
@@ -141,12 +165,9 @@ static MemTxResult mmio_call(MemoryRegion *mr, hwaddr addr, uint8_t *b,
     bool be = device_is_big_endian(mr);
     MemTxResult r = MEMTX_OK;
     uint64_t v = 0;
-    unsigned i;
 
     if (is_write) {
-        for (i = 0; i < size; i++) {
-            v |= (uint64_t)b[i] << (8 * (be ? size - 1 - i : i));
-        }
+        v = bytes_to_value(b, size, be);
         trace_memory_region_ops_write(mr, addr, v, size,
                                       memory_region_name(mr));
         /* No callback: the write is ignored. */
@@ -171,9 +192,7 @@ static MemTxResult mmio_call(MemoryRegion *mr, hwaddr addr, uint8_t *b,
         v &= (1ULL << (8 * size)) - 1;
     }
     trace_memory_region_ops_read(mr, addr, v, size, memory_region_name(mr));
-    for (i = 0; i < size; i++) {
-        b[i] = v >> (8 * (be ? size - 1 - i : i));
-    }
+    value_to_bytes(b, v, size, be);
     return r;
 }
 
@@ -310,10 +329,17 @@ static MemTxResult mmio_single(MemoryRegion *mr, hwaddr addr, uint8_t *b,
 
 /* ---- leaves ---- */
 
-static MemTxResult leaf_transfer(const MemTarget *t, uint8_t *buf,
-                                 bool is_write, MemTxAttrs attrs,
-                                 hwaddr *done)
+/*
+ * The access t resolved to, of t->len bytes.  exact: one access of
+ * exactly that size (a load or store) rather than a byte transfer.
+ * *done: bytes transferred before a failure.
+ */
+static MemTxResult leaf_access(const MemTarget *t, uint8_t *buf,
+                               bool is_write, bool exact, MemTxAttrs attrs,
+                               hwaddr *done)
 {
+    MemTxResult r;
+
     *done = 0;
     if (is_write && t->readonly) {
         trace_memory_region_readonly_write(memory_region_name(t->mr),
@@ -321,8 +347,13 @@ static MemTxResult leaf_transfer(const MemTarget *t, uint8_t *buf,
         return MEMTX_ACCESS_DENIED;
     }
     if (t->mr->type == MR_MMIO) {
-        return mmio_transfer(t->mr, t->offset, buf, t->len, is_write, attrs,
-                             done);
+        if (!exact) {
+            return mmio_transfer(t->mr, t->offset, buf, t->len, is_write,
+                                 attrs, done);
+        }
+        r = mmio_single(t->mr, t->offset, buf, t->len, is_write, attrs);
+        *done = r == MEMTX_OK ? t->len : 0;
+        return r;
     }
     if (t->mr->type != MR_RAM || !t->mr->ram_ptr) {
         return MEMTX_DECODE_ERROR;
@@ -350,7 +381,7 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr,
 
         r = memory_resolve(as, addr, len, flag, attrs, &t);
         if (r == MEMTX_OK) {
-            r = leaf_transfer(&t, p, is_write, attrs, &done);
+            r = leaf_access(&t, p, is_write, false, attrs, &done);
         }
         if (r == MEMTX_OK && t.len < len && addr + t.len == 0) {
             /* Ran off the top of the address space. */
@@ -409,32 +440,13 @@ static bool access_size_ok(unsigned size)
     return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
-static uint64_t bytes_to_le(const uint8_t *b, unsigned size)
-{
-    uint64_t v = 0;
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        v |= (uint64_t)b[i] << (8 * i);
-    }
-    return v;
-}
-
-static void le_to_bytes(uint8_t *b, uint64_t v, unsigned size)
-{
-    unsigned i;
-
-    for (i = 0; i < size; i++) {
-        b[i] = v >> (8 * i);
-    }
-}
-
 static MemTxResult single_access(AddressSpace *as, hwaddr addr,
                                  MemTxAttrs attrs, uint8_t *b,
                                  unsigned size, bool is_write)
 {
     MemTarget t;
     MemTxResult r;
+    hwaddr done;
 
     if (!access_size_ok(size)) {
         return MEMTX_DECODE_ERROR;
@@ -448,17 +460,7 @@ static MemTxResult single_access(AddressSpace *as, hwaddr addr,
         /* Straddles two regions or translated blocks: byte ranges. */
         return address_space_rw(as, addr, attrs, b, size, is_write);
     }
-    if (t.mr->type == MR_MMIO) {
-        if (is_write && t.readonly) {
-            return MEMTX_ACCESS_DENIED;
-        }
-        return mmio_single(t.mr, t.offset, b, size, is_write, attrs);
-    }
-    {
-        hwaddr done;
-
-        return leaf_transfer(&t, b, is_write, attrs, &done);
-    }
+    return leaf_access(&t, b, is_write, true, attrs, &done);
 }
 
 MemTxResult address_space_load(AddressSpace *as, hwaddr addr,
@@ -468,7 +470,7 @@ MemTxResult address_space_load(AddressSpace *as, hwaddr addr,
     uint8_t b[8] = { 0 };
     MemTxResult r = single_access(as, addr, attrs, b, size, false);
 
-    *value = r == MEMTX_OK ? bytes_to_le(b, size) : 0;
+    *value = r == MEMTX_OK ? bytes_to_value(b, size, false) : 0;
     return r;
 }
 
@@ -478,7 +480,7 @@ MemTxResult address_space_store(AddressSpace *as, hwaddr addr,
 {
     uint8_t b[8];
 
-    le_to_bytes(b, value, MIN(size, 8));
+    value_to_bytes(b, value, MIN(size, 8), false);
     return single_access(as, addr, attrs, b, size, true);
 }
 

@@ -173,6 +173,18 @@ static bool get_len(QTestServer *s, gchar **words, int i, bool zero_ok,
     return true;
 }
 
+/*
+ * The ADDR SIZE arguments that memory verbs taking argc arguments start
+ * with; reply ERR and return false if the request is malformed.
+ */
+static bool get_addr_len(QTestServer *s, gchar **words, int argc,
+                         bool zero_ok, uint64_t *addr, uint64_t *len)
+{
+    return check_argc(s, words, argc, argc) &&
+           get_u64(s, words, 1, "address", addr) &&
+           get_len(s, words, 2, zero_ok, len);
+}
+
 static int hex_nibble(char c)
 {
     return g_ascii_isxdigit(c) ? g_ascii_xdigit_value(c) : -1;
@@ -183,6 +195,15 @@ static int hex_nibble(char c)
 static AddressSpace *qtest_as(void)
 {
     return &address_space_memory;
+}
+
+/* len bytes of guest memory at addr; unmapped bytes read as zero. */
+static uint8_t *qtest_read_mem(uint64_t addr, uint64_t len)
+{
+    uint8_t *data = g_malloc0(len ? len : 1);
+
+    address_space_read(qtest_as(), addr, MEMTXATTRS_UNSPECIFIED, data, len);
+    return data;
 }
 
 static unsigned verb_size(char suffix)
@@ -238,21 +259,20 @@ static void do_writex(QTestServer *s, gchar **words)
 
 static void do_read(QTestServer *s, gchar **words)
 {
+    static const char digits[] = "0123456789abcdef";
     g_autofree uint8_t *data = NULL;
     g_autoptr(GString) out = NULL;
     uint64_t addr, len, i;
 
-    if (!check_argc(s, words, 2, 2) ||
-        !get_u64(s, words, 1, "address", &addr) ||
-        !get_len(s, words, 2, false, &len)) {
+    if (!get_addr_len(s, words, 2, false, &addr, &len)) {
         return;
     }
-    data = g_malloc0(len);
-    address_space_read(qtest_as(), addr, MEMTXATTRS_UNSPECIFIED, data, len);
+    data = qtest_read_mem(addr, len);
     out = g_string_sized_new(len * 2 + 8);
     g_string_append(out, "OK 0x");
     for (i = 0; i < len; i++) {
-        g_string_append_printf(out, "%02x", data[i]);
+        g_string_append_c(out, digits[data[i] >> 4]);
+        g_string_append_c(out, digits[data[i] & 0xf]);
     }
     g_string_append_c(out, '\n');
     qtest_send(s, out->str);
@@ -265,9 +285,7 @@ static void do_write(QTestServer *s, gchar **words)
     size_t hex_len;
     uint64_t addr, len, i;
 
-    if (!check_argc(s, words, 3, 3) ||
-        !get_u64(s, words, 1, "address", &addr) ||
-        !get_len(s, words, 2, false, &len)) {
+    if (!get_addr_len(s, words, 3, false, &addr, &len)) {
         return;
     }
     hex = words[3];
@@ -304,13 +322,10 @@ static void do_b64read(QTestServer *s, gchar **words)
     g_autofree char *b64 = NULL;
     uint64_t addr, len;
 
-    if (!check_argc(s, words, 2, 2) ||
-        !get_u64(s, words, 1, "address", &addr) ||
-        !get_len(s, words, 2, true, &len)) {
+    if (!get_addr_len(s, words, 2, true, &addr, &len)) {
         return;
     }
-    data = g_malloc0(len ? len : 1);
-    address_space_read(qtest_as(), addr, MEMTXATTRS_UNSPECIFIED, data, len);
+    data = qtest_read_mem(addr, len);
     b64 = g_base64_encode(data, len);
     qtest_sendf(s, "OK %s\n", b64);
 }
@@ -332,9 +347,7 @@ static void do_b64write(QTestServer *s, gchar **words)
     uint64_t addr, len;
     gsize out_len;
 
-    if (!check_argc(s, words, 3, 3) ||
-        !get_u64(s, words, 1, "address", &addr) ||
-        !get_len(s, words, 2, true, &len)) {
+    if (!get_addr_len(s, words, 3, true, &addr, &len)) {
         return;
     }
     if (strlen(words[3]) < 3) {
@@ -346,13 +359,11 @@ static void do_b64write(QTestServer *s, gchar **words)
         return;
     }
     decoded = g_base64_decode_inplace(words[3], &out_len);
-    if (out_len != len) {
-        /* QEMU writes SIZE bytes anyway; the missing ones are zero here. */
-        if (s->log) {
-            qtest_log_prefix(s, 'S');
-            fprintf(s->log, " b64write: told %" PRIu64 " bytes, got %"
-                    G_GSIZE_FORMAT "\n", len, out_len);
-        }
+    /* QEMU writes SIZE bytes anyway; the missing ones are zero here. */
+    if (out_len != len && s->log) {
+        qtest_log_prefix(s, 'S');
+        fprintf(s->log, " b64write: told %" PRIu64 " bytes, got %"
+                G_GSIZE_FORMAT "\n", len, out_len);
     }
     data = g_malloc0(len ? len : 1);
     memcpy(data, decoded, MIN(out_len, len));
@@ -364,9 +375,7 @@ static void do_memset(QTestServer *s, gchar **words)
 {
     uint64_t addr, len, pattern;
 
-    if (!check_argc(s, words, 3, 3) ||
-        !get_u64(s, words, 1, "address", &addr) ||
-        !get_len(s, words, 2, true, &len) ||
+    if (!get_addr_len(s, words, 3, true, &addr, &len) ||
         !get_u64(s, words, 3, "value", &pattern)) {
         return;
     }
@@ -711,7 +720,7 @@ static bool qtest_open_log(QTestServer *s, const char *log, Error **errp)
     }
     s->log = fopen(log, "w");
     if (!s->log) {
-        error_setg_errno(errp, errno, "-qtest-log %s: cannot open", log);
+        error_setg_errno(errp, errno, "cannot open the qtest log '%s'", log);
         return false;
     }
     s->owns_log = true;
@@ -766,7 +775,7 @@ bool qtest_server_init(const char *spec, const char *log, Error **errp)
     QTestServer *s;
 
     if (qtest_server) {
-        error_setg(errp, "-qtest: only one qtest server can be started");
+        error_setg(errp, "only one qtest server can be started");
         return false;
     }
     s = g_new0(QTestServer, 1);
@@ -780,7 +789,7 @@ bool qtest_server_init(const char *spec, const char *log, Error **errp)
     if (g_str_has_prefix(spec, "chardev:")) {
         s->chr = qemu_chr_find(spec + strlen("chardev:"));
         if (!s->chr) {
-            error_setg(errp, "-qtest %s: no chardev with id '%s'", spec,
+            error_setg(errp, "no chardev with id '%s'",
                        spec + strlen("chardev:"));
             goto fail;
         }
@@ -789,8 +798,8 @@ bool qtest_server_init(const char *spec, const char *log, Error **errp)
 
         s->chr = qemu_chr_new_compat("qtest", spec, &err);
         if (!s->chr) {
-            error_prepend(&err, "Failed to initialize device for qtest: "
-                          "\"%s\": ", spec);
+            /* The location (-qtest SPEC) already names the spec. */
+            error_prepend(&err, "Failed to initialize device for qtest: ");
             error_propagate(errp, err);
             goto fail;
         }
@@ -798,7 +807,6 @@ bool qtest_server_init(const char *spec, const char *log, Error **errp)
     }
     if (!qemu_chr_fe_set_handlers(s->chr, qtest_read, qtest_event, s,
                                   errp)) {
-        error_prepend(errp, "-qtest %s: ", spec);
         if (!s->owns_chr) {
             s->chr = NULL;      /* not ours to detach: someone else's */
         }

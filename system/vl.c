@@ -933,6 +933,13 @@ static bool phase_machine_init(Error **errp)
     if (!machine_set_opts(ms, errp)) {
         return false;
     }
+    if (ms->dumpdtb && !mc->writes_dtb) {
+        /* Refused before anything is built, at the -machine option. */
+        error_setg(errp, "This machine doesn't have an FDT");
+        error_append_hint(errp, "Only machines that describe themselves "
+                          "with a device tree (virt) can dump one\n");
+        return false;
+    }
     if (!object_apply_globals(OBJECT(ms), errp)) {
         return false;
     }
@@ -1009,9 +1016,10 @@ static bool phase_qtest_init(Error **errp)
     if (!cfg.have_qtest) {
         return true;
     }
+    /* Errors are located at -qtest, like every option's (docs/system). */
     loc_push_cmdline("-qtest", cfg.qtest_spec);
     if (!qtest_server_init(cfg.qtest_spec, cfg.qtest_log, errp)) {
-        return false;
+        return false;       /* the location stays for the report */
     }
     loc_pop();
     return true;
@@ -1097,10 +1105,6 @@ static bool phase_machine_done(Error **errp)
         return false;
     }
     if (cfg.machine->dumpdtb) {
-        if (!mc->writes_dtb) {
-            error_setg(errp, "This machine doesn't have an FDT");
-            return false;
-        }
         /* QEMU stops once the device tree is written. */
         cfg.exit_after_init = true;
         return true;

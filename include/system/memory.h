@@ -197,7 +197,7 @@ struct MemoryRegion {
     MemoryRegionType type;
     Object *owner;              /* not referenced; may be NULL */
     char *name;
-    uint64_t size;              /* UINT64_MAX with size128 set: 2^64 */
+    uint64_t size;              /* UINT64_MAX with size_is_2_64: 2^64 */
     bool size_is_2_64;
     bool readonly;
     bool enabled;
@@ -215,7 +215,6 @@ struct MemoryRegion {
     MemoryRegion *container;
     hwaddr addr;
     int priority;
-    unsigned order;             /* insertion order among siblings */
     GList *subregions;          /* MemoryRegion *, highest priority first */
     unsigned alias_count;       /* aliases pointing at this region */
     unsigned as_count;          /* address spaces rooted here */
@@ -383,7 +382,7 @@ MemTxResult address_space_set(AddressSpace *as, hwaddr addr, uint8_t c,
 /*
  * One access of exactly size bytes (1, 2, 4 or 8), value as a host
  * integer in little-endian (guest) order.  This is what a CPU load or
- * store does, and what the qtest readX/writeX verbs use.
+ * store does (the qtest readX/writeX verbs are byte transfers instead).
  */
 MemTxResult address_space_load(AddressSpace *as, hwaddr addr,
                                MemTxAttrs attrs, uint64_t *value,

@@ -153,6 +153,40 @@ class OptionErrorTest(CliTestCase):
                        '/nonexistent/dir/x.sock: No such file or directory'
                        % (PROG, arg))
 
+    def test_qtest_unknown_chardev(self):
+        self.run_error(base_args() + ['-qtest', 'chardev:nope'],
+                       "%s: -qtest chardev:nope: no chardev with id 'nope'"
+                       % PROG)
+
+    def test_qtest_unreachable_socket(self):
+        self.run_error(base_args() + ['-qtest', 'unix:/nonexistent/q.sock'],
+                       "%s: -qtest unix:/nonexistent/q.sock: Failed to "
+                       "initialize device for qtest: Failed to connect to "
+                       "'/nonexistent/q.sock': No such file or directory"
+                       % PROG)
+
+    def test_qtest_log_unwritable(self):
+        self.run_error(base_args() + ['-qtest', 'chardev:c0', '-chardev',
+                                      'null,id=c0', '-qtest-log',
+                                      '/nonexistent/q.log'],
+                       "%s: -qtest chardev:c0: cannot open the qtest log "
+                       "'/nonexistent/q.log': No such file or directory"
+                       % PROG)
+
+    def test_serial_unknown_chardev(self):
+        self.run_error(base_args() + ['-serial', 'chardev:nope'],
+                       "%s: -serial chardev:nope: no chardev with id 'nope'"
+                       % PROG)
+
+    def test_dumpdtb_without_fdt(self):
+        self.run_error(['-M', 'none,dumpdtb=/nonexistent/x.dtb',
+                        '-display', 'none', '-nodefaults', '-accel',
+                        default_accel()],
+                       "%s: -M none,dumpdtb=/nonexistent/x.dtb: This machine "
+                       "doesn't have an FDT\nOnly machines that describe "
+                       "themselves with a device tree (virt) can dump one"
+                       % PROG)
+
     def test_chardev_unknown_backend(self):
         self.run_error(base_args() + ['-chardev', 'nope,id=c0'],
                        "%s: -chardev nope,id=c0: 'nope' is not a valid char "
