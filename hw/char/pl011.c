@@ -176,7 +176,8 @@ static bool pl011_put_fifo(PL011State *s, uint32_t value)
         s->flags |= FR_RXFF;
     }
     trace_pl011_put_fifo(value, s->read_count);
-    if (s->read_count == s->read_trigger) {
+    /* UARTRXINTR rises with the first character, whatever UARTIFLS says. */
+    if (s->read_count == 1) {
         s->int_level |= INT_RX;
         pl011_update(s);
     }
@@ -266,8 +267,6 @@ static uint32_t pl011_read_data(PL011State *s)
     s->flags &= ~FR_RXFF;
     if (s->read_count == 0) {
         s->flags |= FR_RXFE;
-    }
-    if (s->read_count == s->read_trigger - 1) {
         s->int_level &= ~INT_RX;
     }
     s->rsr = (c >> 8) & 0xf;
@@ -278,30 +277,35 @@ static uint32_t pl011_read_data(PL011State *s)
 }
 
 /*
- * Loopback of the modem control outputs to the status inputs (TRM
- * 3.3.8: with LBE, RI follows Out2, DCD Out1, CTS RTS and DSR DTR).
+ * In loopback mode each modem control output drives a status input (TRM
+ * 3.3.8): its UARTFR flag, and the raw modem interrupt of that input.
  */
+static const struct {
+    uint32_t cr;
+    uint32_t fr;
+    uint32_t irq;
+} pl011_modem_loops[] = {
+    { CR_OUT2, FR_RI, INT_RI },
+    { CR_OUT1, FR_DCD, INT_DCD },
+    { CR_RTS, FR_CTS, INT_CTS },
+    { CR_DTR, FR_DSR, INT_DSR },
+};
+
 static void pl011_loopback_modem(PL011State *s)
 {
-    uint32_t fr, il;
+    size_t i;
 
     if (!(s->cr & CR_LBE)) {
         return;
     }
-    fr = s->flags & ~(FR_RI | FR_DCD | FR_DSR | FR_CTS);
-    fr |= (s->cr & CR_OUT2) ? FR_RI : 0;
-    fr |= (s->cr & CR_OUT1) ? FR_DCD : 0;
-    fr |= (s->cr & CR_RTS) ? FR_CTS : 0;
-    fr |= (s->cr & CR_DTR) ? FR_DSR : 0;
-
-    il = s->int_level & ~INT_MS;
-    il |= (fr & FR_RI) ? INT_RI : 0;
-    il |= (fr & FR_DCD) ? INT_DCD : 0;
-    il |= (fr & FR_CTS) ? INT_CTS : 0;
-    il |= (fr & FR_DSR) ? INT_DSR : 0;
-
-    s->flags = fr;
-    s->int_level = il;
+    s->flags &= ~(FR_RI | FR_DCD | FR_CTS | FR_DSR);
+    s->int_level &= ~INT_MS;
+    for (i = 0; i < ARRAY_SIZE(pl011_modem_loops); i++) {
+        if (s->cr & pl011_modem_loops[i].cr) {
+            s->flags |= pl011_modem_loops[i].fr;
+            s->int_level |= pl011_modem_loops[i].irq;
+        }
+    }
     pl011_update(s);
 }
 
@@ -401,8 +405,6 @@ static void pl011_write(void *opaque, hwaddr offset, uint64_t value,
             pl011_put_fifo(s, DR_BE);
         }
         s->lcr = value & 0xff;
-        /* One character triggers UARTRXINTR, whatever IFLS says. */
-        s->read_trigger = 1;
         pl011_drain_backlog(s);
         break;
     case A_CR:
@@ -469,7 +471,6 @@ static void pl011_reset(DeviceState *dev)
     s->ilpr = 0;
     s->ibrd = 0;
     s->fbrd = 0;
-    s->read_trigger = 1;
     s->ifl = 0x12;
     s->cr = CR_RXE | CR_TXE;
     /* TX FIFO empty (always), RX FIFO empty. */

@@ -16,7 +16,7 @@
 #include "qdev-internal.h"
 #include "trace/trace-hw_core.h"
 
-static NamedGPIOList *gpio_list_find(DeviceState *dev, const char *name)
+NamedGPIOList *qdev_get_named_gpio_list(DeviceState *dev, const char *name)
 {
     GSList *l;
 
@@ -32,7 +32,7 @@ static NamedGPIOList *gpio_list_find(DeviceState *dev, const char *name)
 
 static NamedGPIOList *gpio_list_get(DeviceState *dev, const char *name)
 {
-    NamedGPIOList *ngl = gpio_list_find(dev, name);
+    NamedGPIOList *ngl = qdev_get_named_gpio_list(dev, name);
 
     if (!ngl) {
         ngl = g_new0(NamedGPIOList, 1);
@@ -40,11 +40,6 @@ static NamedGPIOList *gpio_list_get(DeviceState *dev, const char *name)
         dev->gpios = g_slist_append(dev->gpios, ngl);
     }
     return ngl;
-}
-
-NamedGPIOList *qdev_get_named_gpio_list(DeviceState *dev, const char *name)
-{
-    return gpio_list_find(dev, name);
 }
 
 void qdev_init_gpio_in_named(DeviceState *dev, qemu_irq_handler handler,
@@ -106,7 +101,7 @@ void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n)
 
 qemu_irq qdev_get_gpio_in_named(DeviceState *dev, const char *name, int n)
 {
-    NamedGPIOList *ngl = gpio_list_find(dev, name);
+    NamedGPIOList *ngl = qdev_get_named_gpio_list(dev, name);
 
     if (!ngl || n < 0 || n >= ngl->num_in) {
         return NULL;
@@ -122,7 +117,7 @@ qemu_irq qdev_get_gpio_in(DeviceState *dev, int n)
 void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
                                  qemu_irq irq)
 {
-    NamedGPIOList *ngl = gpio_list_find(dev, name);
+    NamedGPIOList *ngl = qdev_get_named_gpio_list(dev, name);
 
     /* Wiring a line the device never declared is a bug of the board. */
     g_assert(ngl && n >= 0 && n < ngl->num_out);

@@ -70,64 +70,69 @@ static int gicv3_num_lines(GICv3State *s)
     return s->num_irq - GICV3_INTERNAL + GICV3_INTERNAL * s->num_cpu;
 }
 
+/*
+ * Where the state of input line (0 <= line < gicv3_num_lines) lives: its
+ * bit in the level, pending and edge words of its bank (the distributor
+ * for an SPI, its CPU's redistributor otherwise), its INTID, and its CPU
+ * (-1 for an SPI).
+ */
+typedef struct GICv3Line {
+    uint32_t *level;
+    uint32_t *pending;
+    uint32_t edge;
+    uint32_t bit;
+    int intid;
+    int cpu;
+} GICv3Line;
+
+static GICv3Line gicv3_line(GICv3State *s, int line)
+{
+    int spis = s->num_irq - GICV3_INTERNAL;
+    GICv3Line l;
+
+    if (line < spis) {
+        l.cpu = -1;
+        l.intid = line + GICV3_INTERNAL;
+        l.level = &s->level[l.intid / 32];
+        l.pending = &s->pending[l.intid / 32];
+        l.edge = s->edge[l.intid / 32];
+    } else {
+        GICv3CPUState *cs;
+
+        l.cpu = (line - spis) / GICV3_INTERNAL;
+        l.intid = (line - spis) % GICV3_INTERNAL;
+        cs = &s->cpu[l.cpu];
+        l.level = &cs->level;
+        l.pending = &cs->pending;
+        l.edge = cs->edge;
+    }
+    l.bit = 1u << (l.intid % 32);
+    return l;
+}
+
 /* Record a line's new level; an edge-triggered rising edge latches. */
 static void gicv3_set_irq(void *opaque, int line, int level)
 {
     GICv3State *s = ARM_GICV3(opaque);
-    int spis = s->num_irq - GICV3_INTERNAL;
-    uint32_t *lvl, *pend, edge, bit;
-    int cpu, intid;
-    bool was;
+    GICv3Line l;
 
     if (line < 0 || line >= gicv3_num_lines(s) || !s->cpu) {
         return;
     }
-    if (line < spis) {
-        cpu = -1;
-        intid = line + GICV3_INTERNAL;
-        lvl = &s->level[intid / 32];
-        pend = &s->pending[intid / 32];
-        edge = s->edge[intid / 32];
-        bit = 1u << (intid % 32);
-    } else {
-        GICv3CPUState *cs;
-
-        cpu = (line - spis) / GICV3_INTERNAL;
-        intid = (line - spis) % GICV3_INTERNAL;
-        cs = &s->cpu[cpu];
-        lvl = &cs->level;
-        pend = &cs->pending;
-        edge = cs->edge;
-        bit = 1u << intid;
-    }
-    was = (*lvl & bit) != 0;
-    trace_gicv3_set_irq(line, intid, cpu, level != 0);
-    if (was == (level != 0)) {
+    l = gicv3_line(s, line);
+    trace_gicv3_set_irq(line, l.intid, l.cpu, level != 0);
+    if (((*l.level & l.bit) != 0) == (level != 0)) {
         return;
     }
     if (level) {
-        *lvl |= bit;
+        *l.level |= l.bit;
         s->raise_count++;
-        if (edge & bit) {
-            *pend |= bit;
+        if (l.edge & l.bit) {
+            *l.pending |= l.bit;
         }
     } else {
-        *lvl &= ~bit;
+        *l.level &= ~l.bit;
     }
-}
-
-static bool gicv3_line_is_high(GICv3State *s, int line)
-{
-    int spis = s->num_irq - GICV3_INTERNAL;
-
-    if (line < spis) {
-        int intid = line + GICV3_INTERNAL;
-
-        return (s->level[intid / 32] >> (intid % 32)) & 1;
-    }
-    line -= spis;
-    return (s->cpu[line / GICV3_INTERNAL].level >> (line % GICV3_INTERNAL)) &
-           1;
 }
 
 static JsonNode *gicv3_get_asserted(Object *obj, ObjectProperty *prop,
@@ -140,7 +145,9 @@ static JsonNode *gicv3_get_asserted(Object *obj, ObjectProperty *prop,
 
     if (s->cpu) {
         for (line = 0; line < gicv3_num_lines(s); line++) {
-            if (gicv3_line_is_high(s, line)) {
+            GICv3Line l = gicv3_line(s, line);
+
+            if (*l.level & l.bit) {
                 json_array_add_int_element(arr, line);
             }
         }

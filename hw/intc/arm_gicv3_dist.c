@@ -67,8 +67,48 @@ static bool gicd_is_spi(GICv3State *s, uint32_t intid)
     return intid >= GICV3_INTERNAL && intid < s->num_irq;
 }
 
+/*
+ * The byte-per-INTID registers: false if offset is in neither.  *slot is
+ * the priority byte of an implemented SPI, or NULL where the byte is
+ * RAZ/WI (other INTIDs, and all of ITARGETSR under affinity routing).
+ */
+static bool gicd_byte_reg(GICv3State *s, hwaddr offset, uint8_t **slot)
+{
+    *slot = NULL;
+    if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + 0x400) {
+        uint32_t intid = offset - GICD_IPRIORITYR;
+
+        if (gicd_is_spi(s, intid)) {
+            *slot = &s->priority[intid];
+        }
+        return true;
+    }
+    return offset >= GICD_ITARGETSR && offset < GICD_ITARGETSR + 0x400;
+}
+
+/*
+ * GICD_IROUTER<n>: false if offset is not in one.  *slot is the router
+ * of an implemented SPI, or NULL where the register is RAZ/WI.
+ */
+static bool gicd_irouter_reg(GICv3State *s, hwaddr offset, uint64_t **slot)
+{
+    uint32_t intid;
+
+    *slot = NULL;
+    if (offset < GICD_IROUTER || offset > IROUTER_LAST) {
+        return false;
+    }
+    intid = (offset - GICD_IROUTER) / 8;
+    if (gicd_is_spi(s, intid)) {
+        *slot = &s->irouter[intid];
+    }
+    return true;
+}
+
 static bool gicd_readl(GICv3State *s, hwaddr offset, uint64_t *data)
 {
+    uint64_t *router;
+    uint8_t *byte;
     int w;
 
     switch (offset) {
@@ -110,13 +150,12 @@ static bool gicd_readl(GICv3State *s, hwaddr offset, uint64_t *data)
         *data = w < 0 ? 0 : s->active[w];
         return true;
     case GICD_IPRIORITYR ... GICD_IPRIORITYR + 0x3ff: {
-        uint32_t intid = offset - GICD_IPRIORITYR;
         uint32_t v = 0;
         int i;
 
-        for (i = 3; i >= 0; i--) {
-            v <<= 8;
-            v |= gicd_is_spi(s, intid + i) ? s->priority[intid + i] : 0;
+        for (i = 0; i < 4; i++) {
+            gicd_byte_reg(s, offset + i, &byte);
+            v |= (uint32_t)(byte ? *byte : 0) << (8 * i);
         }
         *data = v;
         return true;
@@ -145,13 +184,10 @@ static bool gicd_readl(GICv3State *s, hwaddr offset, uint64_t *data)
                       "GICD_SGIR\n");
         *data = 0;
         return true;
-    case GICD_IROUTER ... IROUTER_LAST: {
-        uint32_t intid = (offset - GICD_IROUTER) / 8;
-        uint64_t r = gicd_is_spi(s, intid) ? s->irouter[intid] : 0;
-
-        *data = (offset & 4) ? r >> 32 : (uint32_t)r;
+    case GICD_IROUTER ... IROUTER_LAST:
+        gicd_irouter_reg(s, offset, &router);
+        *data = gicv3_reg64_half(router ? *router : 0, offset);
         return true;
-    }
     case GICD_IDREGS ... 0xfffc:
         *data = gicv3_idreg(offset - GICD_IDREGS, GICV3_PIDR0_DIST,
                             s->revision);
@@ -179,6 +215,8 @@ static void gicd_bitmap_write(GICv3State *s, uint32_t *bmp, hwaddr off,
 
 static bool gicd_writel(GICv3State *s, hwaddr offset, uint32_t value)
 {
+    uint64_t *router;
+    uint8_t *byte;
     int w;
 
     switch (offset) {
@@ -228,12 +266,12 @@ static bool gicd_writel(GICv3State *s, hwaddr offset, uint32_t value)
                           false);
         return true;
     case GICD_IPRIORITYR ... GICD_IPRIORITYR + 0x3ff: {
-        uint32_t intid = offset - GICD_IPRIORITYR;
         int i;
 
         for (i = 0; i < 4; i++, value >>= 8) {
-            if (gicd_is_spi(s, intid + i)) {
-                s->priority[intid + i] = value;
+            gicd_byte_reg(s, offset + i, &byte);
+            if (byte) {
+                *byte = value;
             }
         }
         return true;
@@ -258,20 +296,12 @@ static bool gicd_writel(GICv3State *s, hwaddr offset, uint32_t value)
     case GICD_CPENDSGIR ... GICD_SPENDSGIR + 0xf:
     case GICD_INMIR ... GICD_INMIR + 0x7f:
         return true;
-    case GICD_IROUTER ... IROUTER_LAST: {
-        uint32_t intid = (offset - GICD_IROUTER) / 8;
-        uint64_t *r = &s->irouter[intid];
-
-        if (!gicd_is_spi(s, intid)) {
-            return true;
-        }
-        if (offset & 4) {
-            *r = (*r & 0xffffffffull) | ((uint64_t)value << 32);
-        } else {
-            *r = (*r & ~0xffffffffull) | value;
+    case GICD_IROUTER ... IROUTER_LAST:
+        gicd_irouter_reg(s, offset, &router);
+        if (router) {
+            *router = gicv3_reg64_set_half(*router, offset, value);
         }
         return true;
-    }
     default:
         return false;
     }
@@ -281,32 +311,23 @@ static MemTxResult gicd_read(void *opaque, hwaddr offset, uint64_t *data,
                              unsigned size, MemTxAttrs attrs)
 {
     GICv3State *s = opaque;
+    uint64_t *router;
+    uint8_t *byte;
     bool ok = false;
 
     *data = 0;
     switch (size) {
     case 1:
         /* Only the byte-per-INTID registers take byte accesses. */
-        if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + 0x400) {
-            uint32_t intid = offset - GICD_IPRIORITYR;
-
-            *data = gicd_is_spi(s, intid) ? s->priority[intid] : 0;
-            ok = true;
-        } else if (offset >= GICD_ITARGETSR &&
-                   offset < GICD_ITARGETSR + 0x400) {
-            ok = true;
-        }
+        ok = gicd_byte_reg(s, offset, &byte);
+        *data = byte ? *byte : 0;
         break;
     case 4:
         ok = gicd_readl(s, offset, data);
         break;
     case 8:
-        if (offset >= GICD_IROUTER && offset <= IROUTER_LAST) {
-            uint32_t intid = (offset - GICD_IROUTER) / 8;
-
-            *data = gicd_is_spi(s, intid) ? s->irouter[intid] : 0;
-            ok = true;
-        }
+        ok = gicd_irouter_reg(s, offset, &router);
+        *data = router ? *router : 0;
         break;
     default:
         break;
@@ -324,34 +345,25 @@ static MemTxResult gicd_write(void *opaque, hwaddr offset, uint64_t data,
                               unsigned size, MemTxAttrs attrs)
 {
     GICv3State *s = opaque;
+    uint64_t *router;
+    uint8_t *byte;
     bool ok = false;
 
     trace_gicv3_dist_write(offset, data, size);
     switch (size) {
     case 1:
-        if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + 0x400) {
-            uint32_t intid = offset - GICD_IPRIORITYR;
-
-            if (gicd_is_spi(s, intid)) {
-                s->priority[intid] = data;
-            }
-            ok = true;
-        } else if (offset >= GICD_ITARGETSR &&
-                   offset < GICD_ITARGETSR + 0x400) {
-            ok = true;
+        ok = gicd_byte_reg(s, offset, &byte);
+        if (byte) {
+            *byte = data;
         }
         break;
     case 4:
         ok = gicd_writel(s, offset, data);
         break;
     case 8:
-        if (offset >= GICD_IROUTER && offset <= IROUTER_LAST) {
-            uint32_t intid = (offset - GICD_IROUTER) / 8;
-
-            if (gicd_is_spi(s, intid)) {
-                s->irouter[intid] = data;
-            }
-            ok = true;
+        ok = gicd_irouter_reg(s, offset, &router);
+        if (router) {
+            *router = data;
         }
         break;
     default:

@@ -129,16 +129,10 @@ static uint64_t *its_reg64(GICv3ITSState *s, hwaddr offset)
 static void its_write64(GICv3ITSState *s, hwaddr offset, uint64_t value,
                         unsigned size)
 {
-    uint64_t *reg = its_reg64(s, offset);
-    uint64_t v = *reg;
+    uint64_t v = size == 8 ? value
+                           : gicv3_reg64_set_half(*its_reg64(s, offset),
+                                                  offset, value);
 
-    if (size == 8) {
-        v = value;
-    } else if (offset & 4) {
-        v = (v & 0xffffffffull) | (value << 32);
-    } else {
-        v = (v & ~0xffffffffull) | (uint32_t)value;
-    }
     switch (offset & ~7ull) {
     case GITS_CBASER:
         if (s->ctlr & CTLR_ENABLED) {
@@ -185,12 +179,12 @@ static MemTxResult its_control_read(void *opaque, hwaddr offset,
     bool ok = true;
 
     *data = 0;
-    if (reg && (size == 8 ? !(offset & 7) : true)) {
-        *data = size == 8 ? *reg : (offset & 4) ? *reg >> 32 : (uint32_t)*reg;
+    if (reg && (size == 4 || !(offset & 7))) {
+        *data = size == 8 ? *reg : gicv3_reg64_half(*reg, offset);
     } else if (offset == GITS_TYPER && size == 8) {
-        *data = s->typer;
+        *data = its_typer();
     } else if ((offset & ~4ull) == GITS_TYPER && size == 4) {
-        *data = (offset & 4) ? s->typer >> 32 : (uint32_t)s->typer;
+        *data = gicv3_reg64_half(its_typer(), offset);
     } else if (size != 4) {
         ok = false;
     } else if (offset == GITS_CTLR) {
@@ -351,7 +345,6 @@ static void its_reset(DeviceState *dev)
 
     trace_gicv3_its_reset();
     s->ctlr = CTLR_QUIESCENT;
-    s->typer = its_typer();
     s->cbaser = 0;
     s->cwriter = 0;
     s->creadr = 0;

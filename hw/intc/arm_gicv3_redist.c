@@ -55,7 +55,6 @@ static bool gicr_readl(GICv3State *s, uint32_t cpu, hwaddr offset,
                        uint64_t *data)
 {
     GICv3CPUState *cs = &s->cpu[cpu];
-    uint64_t *r64;
 
     switch (offset) {
     case GICR_CTLR:
@@ -66,10 +65,8 @@ static bool gicr_readl(GICv3State *s, uint32_t cpu, hwaddr offset,
         *data = GICV3_IIDR;
         return true;
     case GICR_TYPER:
-        *data = (uint32_t)gicr_typer(s, cpu);
-        return true;
     case GICR_TYPER + 4:
-        *data = gicr_typer(s, cpu) >> 32;
+        *data = gicv3_reg64_half(gicr_typer(s, cpu), offset);
         return true;
     case GICR_STATUSR:
     case GICR_SYNCR:
@@ -79,8 +76,7 @@ static bool gicr_readl(GICv3State *s, uint32_t cpu, hwaddr offset,
         *data = cs->waker;
         return true;
     case GICR_PROPBASER ... GICR_PENDBASER + 7:
-        r64 = gicr_reg64(cs, offset);
-        *data = (offset & 4) ? *r64 >> 32 : (uint32_t)*r64;
+        *data = gicv3_reg64_half(*gicr_reg64(cs, offset), offset);
         return true;
     case GICR_SETLPIR ... GICR_CLRLPIR + 7:
     case GICR_INVLPIR ... GICR_INVLPIR + 7:
@@ -154,11 +150,7 @@ static bool gicr_writel(GICv3State *s, uint32_t cpu, hwaddr offset,
             return true;
         }
         r64 = gicr_reg64(cs, offset);
-        if (offset & 4) {
-            *r64 = (*r64 & 0xffffffffull) | ((uint64_t)value << 32);
-        } else {
-            *r64 = (*r64 & ~0xffffffffull) | value;
-        }
+        *r64 = gicv3_reg64_set_half(*r64, offset, value);
         return true;
     case GICR_IIDR:
     case GICR_TYPER:
@@ -234,13 +226,14 @@ static MemTxResult gicr_read(void *opaque, hwaddr addr, uint64_t *data,
     } else if (size == 4) {
         ok = gicr_readl(s, cpu, offset, data);
     } else if (size == 8) {
-        GICv3CPUState *cs = &s->cpu[cpu];
+        uint64_t *r64 = (offset & 7) ? NULL
+                                      : gicr_reg64(&s->cpu[cpu], offset);
 
         if (offset == GICR_TYPER) {
             *data = gicr_typer(s, cpu);
             ok = true;
-        } else if (gicr_reg64(cs, offset) && !(offset & 7)) {
-            *data = *gicr_reg64(cs, offset);
+        } else if (r64) {
+            *data = *r64;
             ok = true;
         }
     } else if (size == 1 && offset >= GICR_IPRIORITYR &&
@@ -271,11 +264,12 @@ static MemTxResult gicr_write(void *opaque, hwaddr addr, uint64_t data,
     } else if (size == 4) {
         ok = gicr_writel(s, cpu, offset, data);
     } else if (size == 8) {
-        GICv3CPUState *cs = &s->cpu[cpu];
+        uint64_t *r64 = (offset & 7) ? NULL
+                                      : gicr_reg64(&s->cpu[cpu], offset);
 
-        if (gicr_reg64(cs, offset) && !(offset & 7)) {
+        if (r64) {
             if (s->lpi_enable) {
-                *gicr_reg64(cs, offset) = data;
+                *r64 = data;
             }
             ok = true;
         } else if (offset == GICR_TYPER) {

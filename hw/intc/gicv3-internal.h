@@ -92,6 +92,24 @@
  */
 #define GICV3_IIDR          0x43b
 
+/*
+ * 64-bit registers also take 32-bit accesses, one half each: the half
+ * that a word access at offset reaches, and reg with that half replaced.
+ */
+static inline uint32_t gicv3_reg64_half(uint64_t reg, hwaddr offset)
+{
+    return (offset & 4) ? reg >> 32 : (uint32_t)reg;
+}
+
+static inline uint64_t gicv3_reg64_set_half(uint64_t reg, hwaddr offset,
+                                            uint32_t value)
+{
+    if (offset & 4) {
+        return (reg & 0xffffffffull) | ((uint64_t)value << 32);
+    }
+    return (reg & ~0xffffffffull) | value;
+}
+
 /* The ID register at offset (from the IDREGS base) in a frame. */
 uint32_t gicv3_idreg(hwaddr offset, uint8_t pidr0, uint32_t revision);
 

@@ -383,14 +383,7 @@ static void test_chardev_errors(void)
     g_assert_true(sysbus_realize(SYS_BUS_DEVICE(dev), &error_abort));
     object_unparent(OBJECT(dev));
     object_unref(OBJECT(dev));
-    object_unref(OBJECT(f.dev));
-    qemu_free_irq(f.line);
-    qemu_chr_delete(qemu_chr_find(id));
-    close(f.peer);
-    g_unlink(f.path);
-    g_rmdir(f.dir);
-    g_free(f.path);
-    g_free(f.dir);
+    fixture_fini(&f);
 }
 
 int main(int argc, char **argv)

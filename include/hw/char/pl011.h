@@ -51,7 +51,6 @@ typedef struct PL011State {
     uint32_t read_fifo[PL011_FIFO_DEPTH];
     int read_pos;
     int read_count;
-    int read_trigger;
     /* Bytes from the chardev that did not fit in the FIFO yet. */
     GByteArray *backlog;
 } PL011State;

@@ -107,7 +107,6 @@ typedef struct GICv3ITSState {
     Object *gicv3;                  /* "parent-gicv3" */
 
     uint32_t ctlr;
-    uint64_t typer;
     uint64_t cbaser;
     uint64_t cwriter;
     uint64_t creadr;
