@@ -9,8 +9,9 @@
  * The CPUs are described as KVM's host-like vCPU: "arm,arm-v8", brought
  * up with PSCI 1.x through HVC, MPIDR affinity 0 counting up to 15 then
  * affinity 1 (the layout KVM gives vCPUs and QEMU assumes for GICv3).
- * Phandles are numbered from 0x8000 at init time (virt.c), so a hook can
- * reference any node whatever order the hooks run in.
+ * Phandles are numbered from 0x8000 at init time (the board's own by
+ * virt_fdt_alloc_board_phandles), so a hook can reference any node
+ * whatever order the hooks run in.
  */
 #include "qemu/osdep.h"
 #include "hw/arm/virt.h"
@@ -40,6 +41,20 @@ uint32_t virt_fdt_alloc_phandle(VirtMachineState *vms)
 
     trace_virt_fdt_alloc_phandle(phandle);
     return phandle;
+}
+
+void virt_fdt_alloc_board_phandles(VirtMachineState *vms)
+{
+    unsigned i;
+
+    vms->clock_phandle = virt_fdt_alloc_phandle(vms);
+    /* QEMU numbers the CPUs' phandles from the last CPU down. */
+    vms->cpu_phandle_base = vms->next_phandle;
+    for (i = 0; i < MACHINE(vms)->smp_cpus; i++) {
+        virt_fdt_alloc_phandle(vms);
+    }
+    vms->gic_phandle = virt_fdt_alloc_phandle(vms);
+    vms->msi_phandle = virt_fdt_alloc_phandle(vms);
 }
 
 uint32_t virt_fdt_gic_phandle(const VirtMachineState *vms)
@@ -281,21 +296,38 @@ static bool virt_fdt_gic(VirtMachineState *vms, DeviceTree *dt,
            dt_setprop_u32(dt, its_path, "phandle", vms->msi_phandle, errp);
 }
 
+/*
+ * The part the PrimeCell nodes share: /NAME@BASE with "arm,NAME" and
+ * "arm,primecell", the memory map region id as "reg", and a level-high
+ * SPI.  Returns the node's path; the caller adds the clocks.
+ */
+static char *virt_fdt_primecell(VirtMachineState *vms, DeviceTree *dt,
+                                const char *name, VirtMemMapId id,
+                                unsigned spi, Error **errp)
+{
+    g_autofree char *arm_name = g_strdup_printf("arm,%s", name);
+    const char *const compat[] = { arm_name, "arm,primecell", NULL };
+    const MemMapEntry *e = &vms->memmap[id];
+    g_autofree char *path = dt_add_device_node(dt, "/", name, e->base,
+                                               e->size, compat, errp);
+
+    if (!path ||
+        !dt_setprop_cells(dt, path, "interrupts", DT_CELLS(
+            GIC_FDT_IRQ_TYPE_SPI, spi, GIC_FDT_IRQ_FLAGS_LEVEL_HI), errp)) {
+        return NULL;
+    }
+    return g_steal_pointer(&path);
+}
+
 static bool virt_fdt_uart(VirtMachineState *vms, DeviceTree *dt,
                           Error **errp)
 {
-    static const char *const compat[] = { "arm,pl011", "arm,primecell",
-                                          NULL };
     static const char *const clock_names[] = { "uartclk", "apb_pclk",
                                                NULL };
-    const MemMapEntry *e = &vms->memmap[VIRT_UART];
-    g_autofree char *path = dt_add_device_node(dt, "/", "pl011", e->base,
-                                               e->size, compat, errp);
+    g_autofree char *path = virt_fdt_primecell(vms, dt, "pl011", VIRT_UART,
+                                               VIRT_SPI_UART, errp);
 
     return path &&
-           dt_setprop_cells(dt, path, "interrupts", DT_CELLS(
-               GIC_FDT_IRQ_TYPE_SPI, VIRT_SPI_UART,
-               GIC_FDT_IRQ_FLAGS_LEVEL_HI), errp) &&
            dt_setprop_cells(dt, path, "clocks", DT_CELLS(
                vms->clock_phandle, vms->clock_phandle), errp) &&
            dt_setprop_strings(dt, path, "clock-names", clock_names, errp) &&
@@ -306,16 +338,10 @@ static bool virt_fdt_uart(VirtMachineState *vms, DeviceTree *dt,
 static bool virt_fdt_rtc(VirtMachineState *vms, DeviceTree *dt,
                          Error **errp)
 {
-    static const char *const compat[] = { "arm,pl031", "arm,primecell",
-                                          NULL };
-    const MemMapEntry *e = &vms->memmap[VIRT_RTC];
-    g_autofree char *path = dt_add_device_node(dt, "/", "pl031", e->base,
-                                               e->size, compat, errp);
+    g_autofree char *path = virt_fdt_primecell(vms, dt, "pl031", VIRT_RTC,
+                                               VIRT_SPI_RTC, errp);
 
     return path &&
-           dt_setprop_cells(dt, path, "interrupts", DT_CELLS(
-               GIC_FDT_IRQ_TYPE_SPI, VIRT_SPI_RTC,
-               GIC_FDT_IRQ_FLAGS_LEVEL_HI), errp) &&
            dt_setprop_u32(dt, path, "clocks", vms->clock_phandle, errp) &&
            dt_setprop_string(dt, path, "clock-names", "apb_pclk", errp);
 }

@@ -15,6 +15,9 @@
 #include "qemu/osdep.h"
 #include "hw/arm/virt.h"
 #include "hw/sysbus.h"
+#include "hw/char/pl011.h"
+#include "hw/intc/arm_gicv3.h"
+#include "hw/rtc/pl031.h"
 #include "chardev/char.h"
 #include "system/system.h"
 #include "trace/trace-hw_arm.h"
@@ -72,11 +75,15 @@ qemu_irq virt_get_spi(VirtMachineState *vms, unsigned spi)
 
 qemu_irq virt_get_ppi(VirtMachineState *vms, unsigned cpu, unsigned ppi)
 {
-    /* After the SPIs, the GIC has 32 lines per CPU: INTIDs 0..31. */
+    /*
+     * After the SPIs, the GIC has GICV3_INTERNAL lines per CPU (INTIDs
+     * 0..31); PPIs are the upper 16 of them.
+     */
     if (!vms->gic || cpu >= MACHINE(vms)->smp_cpus || ppi >= 16) {
         return NULL;
     }
-    return qdev_get_gpio_in(vms->gic, VIRT_NUM_SPIS + cpu * 32 + 16 + ppi);
+    return qdev_get_gpio_in(vms->gic, VIRT_NUM_SPIS + cpu * GICV3_INTERNAL +
+                                      16 + ppi);
 }
 
 static bool virt_check_options(VirtMachineState *vms, Error **errp)
@@ -111,7 +118,7 @@ static bool virt_check_cpus(VirtMachineState *vms, Error **errp)
      * the ones that do not fit in a second region above RAM; the GIC
      * model here has a single redistributor region.
      */
-    max_cpus = vms->memmap[VIRT_GIC_REDIST].size / VIRT_GICV3_REDIST_SIZE;
+    max_cpus = vms->memmap[VIRT_GIC_REDIST].size / GICV3_REDIST_SIZE;
     if (ms->smp_cpus > max_cpus) {
         error_setg(errp, "Number of SMP CPUs requested (%u) exceeds max CPUs "
                    "supported by machine '%s' (%u)", ms->smp_cpus,
@@ -149,8 +156,7 @@ static bool virt_map(VirtMachineState *vms, DeviceState *dev, int n,
                      VirtMemMapId id, Error **errp)
 {
     SysBusDevice *sbd = SYS_BUS_DEVICE(dev);
-    MemoryRegion *mr = n < sbd->num_mmio ? sysbus_mmio_get_region(sbd, n)
-                                         : NULL;
+    MemoryRegion *mr = sysbus_mmio_get_region(sbd, n);
     const MemMapEntry *e = &vms->memmap[id];
 
     if (!mr) {
@@ -195,7 +201,7 @@ static bool virt_create_ram(VirtMachineState *vms, Error **errp)
 static bool virt_create_gic(VirtMachineState *vms, Error **errp)
 {
     MachineState *ms = MACHINE(vms);
-    DeviceState *dev = virt_new_device(vms, "arm-gicv3", "gic", errp);
+    DeviceState *dev = virt_new_device(vms, TYPE_ARM_GICV3, "gic", errp);
 
     if (!dev) {
         return false;
@@ -215,7 +221,7 @@ static bool virt_create_gic(VirtMachineState *vms, Error **errp)
 
 static bool virt_create_its(VirtMachineState *vms, Error **errp)
 {
-    DeviceState *dev = virt_new_device(vms, "arm-gicv3-its", "its", errp);
+    DeviceState *dev = virt_new_device(vms, TYPE_ARM_GICV3_ITS, "its", errp);
 
     if (!dev) {
         return false;
@@ -227,9 +233,22 @@ static bool virt_create_its(VirtMachineState *vms, Error **errp)
            virt_map(vms, dev, 0, VIRT_GIC_ITS, errp);
 }
 
+/* Realize a one-region, one-interrupt device: MMIO at id, IRQ to spi. */
+static bool virt_realize_spi_device(VirtMachineState *vms, DeviceState *dev,
+                                    VirtMemMapId id, unsigned spi,
+                                    Error **errp)
+{
+    if (!sysbus_realize(SYS_BUS_DEVICE(dev), errp) ||
+        !virt_map(vms, dev, 0, id, errp)) {
+        return false;
+    }
+    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, virt_get_spi(vms, spi));
+    return true;
+}
+
 static bool virt_create_uart(VirtMachineState *vms, Error **errp)
 {
-    DeviceState *dev = virt_new_device(vms, "pl011", "uart0", errp);
+    DeviceState *dev = virt_new_device(vms, TYPE_PL011, "uart0", errp);
     Chardev *chr = serial_hd(0);
 
     if (!dev) {
@@ -240,46 +259,18 @@ static bool virt_create_uart(VirtMachineState *vms, Error **errp)
                                         qemu_chr_get_id(chr), errp)) {
         return false;
     }
-    if (!sysbus_realize(SYS_BUS_DEVICE(dev), errp) ||
-        !virt_map(vms, dev, 0, VIRT_UART, errp)) {
-        return false;
-    }
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                       virt_get_spi(vms, VIRT_SPI_UART));
-    return true;
+    return virt_realize_spi_device(vms, dev, VIRT_UART, VIRT_SPI_UART, errp);
 }
 
 static bool virt_create_rtc(VirtMachineState *vms, Error **errp)
 {
-    DeviceState *dev = virt_new_device(vms, "pl031", "rtc", errp);
+    DeviceState *dev = virt_new_device(vms, TYPE_PL031, "rtc", errp);
 
     if (!dev) {
         return false;
     }
     vms->rtc = dev;
-    if (!sysbus_realize(SYS_BUS_DEVICE(dev), errp) ||
-        !virt_map(vms, dev, 0, VIRT_RTC, errp)) {
-        return false;
-    }
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
-                       virt_get_spi(vms, VIRT_SPI_RTC));
-    return true;
-}
-
-/* The phandles of the board's own nodes, numbered as QEMU numbers them. */
-static void virt_alloc_board_phandles(VirtMachineState *vms)
-{
-    unsigned smp = MACHINE(vms)->smp_cpus;
-    unsigned i;
-
-    vms->clock_phandle = virt_fdt_alloc_phandle(vms);
-    /* QEMU numbers the CPUs' phandles from the last CPU down. */
-    vms->cpu_phandle_base = vms->next_phandle;
-    for (i = 0; i < smp; i++) {
-        virt_fdt_alloc_phandle(vms);
-    }
-    vms->gic_phandle = virt_fdt_alloc_phandle(vms);
-    vms->msi_phandle = virt_fdt_alloc_phandle(vms);
+    return virt_realize_spi_device(vms, dev, VIRT_RTC, VIRT_SPI_RTC, errp);
 }
 
 /*
@@ -324,7 +315,7 @@ static bool virt_init(MachineState *ms, Error **errp)
         !virt_check_cpus(vms, errp)) {
         return false;
     }
-    virt_alloc_board_phandles(vms);
+    virt_fdt_alloc_board_phandles(vms);
     if (!virt_create_ram(vms, errp) ||
         !virt_create_gic(vms, errp) ||
         !virt_create_its(vms, errp) ||

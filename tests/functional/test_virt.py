@@ -14,7 +14,6 @@
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import unittest
 
@@ -103,11 +102,10 @@ class VirtTestCase(unittest.TestCase):
         self.assertEqual(code, 0, 'stderr: %s' % err)
         self.assertEqual(err, '')
         self.assertTrue(os.path.getsize(dtb) > 0)
-        proc = subprocess.run([DTC, '-I', 'dtb', '-O', 'dts', dtb],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              errors='replace', check=False, timeout=30)
-        self.assertEqual(proc.returncode, 0, 'dtc: %s' % proc.stderr)
-        return parse_dts(proc.stdout)
+        code, out, err = run_cli(['-I', 'dtb', '-O', 'dts', dtb],
+                                 timeout=30, binary=DTC)
+        self.assertEqual(code, 0, 'dtc: %s' % err)
+        return parse_dts(out)
 
     def phandle(self, dt, path):
         return dt[path]['phandle'][0]

@@ -28,6 +28,15 @@ static void assert_region(VirtMachineState *vms, VirtMemMapId id,
     g_assert_cmphex(vms->memmap[id].size, ==, size);
 }
 
+/* Which high regions survived virt_memmap_init. */
+static void assert_high_enabled(VirtMachineState *vms, bool redists,
+                                bool ecam, bool mmio)
+{
+    g_assert_cmpint(vms->highmem_redists, ==, redists);
+    g_assert_cmpint(vms->highmem_ecam, ==, ecam);
+    g_assert_cmpint(vms->highmem_mmio, ==, mmio);
+}
+
 static void test_memmap_low(void)
 {
     VirtMachineState *vms = new_virt(1 * GiB);
@@ -61,9 +70,7 @@ static void test_memmap_high(void)
     assert_region(vms, VIRT_HIGH_GIC_REDIST2, 0x4000000000ULL, 64 * MiB);
     assert_region(vms, VIRT_HIGH_PCIE_ECAM, 0x4010000000ULL, 256 * MiB);
     assert_region(vms, VIRT_HIGH_PCIE_MMIO, 0x8000000000ULL, 512 * GiB);
-    g_assert_true(vms->highmem_redists);
-    g_assert_true(vms->highmem_ecam);
-    g_assert_true(vms->highmem_mmio);
+    assert_high_enabled(vms, true, true, true);
     g_assert_cmphex(vms->highest_gpa, ==, 0xffffffffffULL);
     object_unref(OBJECT(vms));
 
@@ -80,9 +87,7 @@ static void test_memmap_high(void)
     /* 600 GiB: the 512 GiB window would end past 2^40 and goes away. */
     vms = new_virt(600 * GiB);
     g_assert_true(virt_memmap_init(vms, 40, &error_abort));
-    g_assert_true(vms->highmem_redists);
-    g_assert_true(vms->highmem_ecam);
-    g_assert_false(vms->highmem_mmio);
+    assert_high_enabled(vms, true, true, false);
     g_assert_cmphex(vms->highest_gpa, ==, 601 * GiB + 512 * MiB - 1);
     object_unref(OBJECT(vms));
 
@@ -103,9 +108,7 @@ static void test_memmap_highmem_off(void)
     vms->highmem = false;
     g_assert_true(virt_memmap_init(vms, 40, &error_abort));
     g_assert_cmpuint(vms->pa_bits, ==, 32);
-    g_assert_false(vms->highmem_redists);
-    g_assert_false(vms->highmem_ecam);
-    g_assert_false(vms->highmem_mmio);
+    assert_high_enabled(vms, false, false, false);
     g_assert_cmphex(vms->highest_gpa, ==, 0xffffffffULL);
     object_unref(OBJECT(vms));
 
@@ -220,10 +223,7 @@ static VirtMachineState *new_fdt_virt(void)
     VirtMachineState *vms = new_virt(1 * GiB);
 
     g_assert_true(virt_memmap_init(vms, 40, &error_abort));
-    vms->clock_phandle = virt_fdt_alloc_phandle(vms);
-    vms->cpu_phandle_base = virt_fdt_alloc_phandle(vms);
-    vms->gic_phandle = virt_fdt_alloc_phandle(vms);
-    vms->msi_phandle = virt_fdt_alloc_phandle(vms);
+    virt_fdt_alloc_board_phandles(vms);
     return vms;
 }
 

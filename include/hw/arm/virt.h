@@ -95,9 +95,6 @@ typedef enum VirtMemMapId {
 
 #define VIRT_NUM_VIRTIO_TRANSPORTS 32
 
-/* One GICv3 redistributor (RD_base + SGI_base frames) per CPU. */
-#define VIRT_GICV3_REDIST_SIZE (128 * KiB)
-
 /*
  * Guest physical address bits the map must fit in when highmem=on and
  * no accelerator said otherwise: 40, the IPA size KVM gives a VM that
@@ -207,6 +204,11 @@ qemu_irq virt_get_ppi(VirtMachineState *vms, unsigned cpu, unsigned ppi);
 
 /* A fresh phandle; call it at realize time and keep it. */
 uint32_t virt_fdt_alloc_phandle(VirtMachineState *vms);
+/*
+ * The board's own phandles (clock, CPUs, GIC, ITS), numbered as QEMU
+ * numbers them; init calls it once, before any device takes one.
+ */
+void virt_fdt_alloc_board_phandles(VirtMachineState *vms);
 uint32_t virt_fdt_gic_phandle(const VirtMachineState *vms);
 uint32_t virt_fdt_msi_phandle(const VirtMachineState *vms);
 uint32_t virt_fdt_clock_phandle(const VirtMachineState *vms);
