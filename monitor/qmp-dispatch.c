@@ -315,7 +315,7 @@ JsonObject *qmp_dispatch(JsonNode *request, bool cap_negotiation)
 
 /* Offset of 1-based line/column in text, clamped to len. */
 static size_t qmp_json_offset(const char *text, size_t len,
-                                  unsigned line, unsigned col)
+                              unsigned line, unsigned col)
 {
     size_t off = 0;
 
@@ -358,8 +358,7 @@ static char qmp_json_open_bracket(const char *text, size_t off)
     return stack->len ? stack->str[stack->len - 1] : 0;
 }
 
-char *qmp_json_error_desc(const char *text, size_t len,
-                                const GError *err)
+char *qmp_json_error_desc(const char *text, size_t len, const GError *err)
 {
     const char *msg = err->message;
     const char *what, *expected;

@@ -935,22 +935,9 @@ Object *object_new_with_class(ObjectClass *klass)
     return object_new_with_type(klass->type);
 }
 
-static void object_release_static_props(Object *obj, TypeImpl *ti)
-{
-    for (; ti; ti = type_get_parent(ti)) {
-        guint i;
-
-        for (i = 0; i < ti->class->prop_order->len; i++) {
-            ObjectProperty *prop = ti->class->prop_order->pdata[i];
-
-            if (prop->sprop) {
-                props_release(obj, prop->sprop);
-            }
-        }
-    }
-}
-
-void object_drop_links(Object *obj)
+/* Release obj's static properties, or only those of kind only if set. */
+static void object_release_static_props(Object *obj,
+                                        const PropertyInfo *only)
 {
     TypeImpl *ti;
 
@@ -959,13 +946,18 @@ void object_drop_links(Object *obj)
 
         for (i = 0; i < ti->class->prop_order->len; i++) {
             ObjectProperty *prop = ti->class->prop_order->pdata[i];
+            const Property *sprop = prop->sprop;
 
-            if (prop->sprop &&
-                ((const Property *)prop->sprop)->info == &prop_info_link) {
-                props_release(obj, prop->sprop);
+            if (sprop && (!only || sprop->info == only)) {
+                props_release(obj, sprop);
             }
         }
     }
+}
+
+void object_drop_links(Object *obj)
+{
+    object_release_static_props(obj, &prop_info_link);
     object_drop_dynamic_links(obj);
 }
 
@@ -985,7 +977,7 @@ static void object_finalize(Object *obj)
             ti->instance_finalize(obj);
         }
     }
-    object_release_static_props(obj, obj->class->type);
+    object_release_static_props(obj, NULL);
     g_hash_table_destroy(obj->properties);
     g_ptr_array_free(obj->prop_order, TRUE);
     g_free(obj->name_in_parent);

@@ -56,8 +56,13 @@ class Fuzzer:
              '-qtest-log', 'none'],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr)
-        self.conn, _ = listener.accept()
-        listener.close()
+        try:
+            self.conn, _ = listener.accept()
+        except OSError:
+            self.proc.kill()        # it never connected: don't leave it
+            raise
+        finally:
+            listener.close()
         self.conn.settimeout(20)
         self.rfile = self.conn.makefile('r', encoding='ascii')
         self.ram = {}               # address -> byte we last wrote

@@ -94,6 +94,20 @@ static guint qom_count(QTestState *qts, const char *path)
     return n;
 }
 
+/*
+ * device_add x-test-bus-device,id=hd on the hotplug bridge hb (started
+ * with -device x-test-bridge,id=hb,hotplug=on) and check it is realized.
+ */
+static void plug_hd(QTestState *qts)
+{
+    qtest_qmp_assert_success(qts,
+        "{'execute': 'device_add', "
+        "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
+        "'id': 'hd'}}");
+    g_assert_true(qtest_qom_get_bool(qts,
+                                     "/machine/peripheral/hd", "realized"));
+}
+
 /* ---- introspection ---- */
 
 /*
@@ -297,13 +311,8 @@ static void test_hotplug_bridge(void)
     g_autofree char *anon_path = NULL;
 
     g_assert_true(qtest_qom_get_bool(qts, "/machine/peripheral/hb", "hotplug"));
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'device_add', "
-        "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
-        "'id': 'hd'}}");
+    plug_hd(qts);
     g_assert_true(qom_has_child(qts, "/machine/peripheral", "hd"));
-    g_assert_true(qtest_qom_get_bool(qts,
-                                     "/machine/peripheral/hd", "realized"));
 
     /* The id is taken now. */
     qtest_qmp_expect_error(qts, "GenericError", "Duplicate device ID 'hd'",
@@ -327,12 +336,7 @@ static void test_hotplug_bridge(void)
         "{'execute': 'device_del', 'arguments': {'id': 'hd'}}");
 
     /* The id can be used again. */
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'device_add', "
-        "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
-        "'id': 'hd'}}");
-    g_assert_true(qtest_qom_get_bool(qts,
-                                     "/machine/peripheral/hd", "realized"));
+    plug_hd(qts);
 
     /* An anonymous device is deleted by path; its event has no id. */
     qtest_qmp_assert_success(qts,
@@ -397,12 +401,7 @@ static void test_failed_add(void)
     g_assert_null(qtest_qmp_event_ref(qts, "DEVICE_DELETED"));
 
     /* The id was not kept by the failed attempt. */
-    qtest_qmp_assert_success(qts,
-        "{'execute': 'device_add', "
-        "'arguments': {'driver': 'x-test-bus-device', 'bus': 'hb', "
-        "'id': 'hd'}}");
-    g_assert_true(qtest_qom_get_bool(qts,
-                                     "/machine/peripheral/hd", "realized"));
+    plug_hd(qts);
     qtest_quit(qts);
 }
 

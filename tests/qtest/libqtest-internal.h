@@ -8,6 +8,8 @@
 #ifndef LIBQTEST_INTERNAL_H
 #define LIBQTEST_INTERNAL_H
 
+#include <sys/un.h>
+
 #include "libqtest.h"
 
 /* The qtest protocol socket inside the per-binary temporary directory. */
@@ -45,6 +47,26 @@ gint64 qtest_connect_timeout_us(void);
 bool qtest_log_enabled(void);
 bool qtest_has_exited(QTestState *s);
 bool qtest_poll_fd(QTestState *s, int fd, short events, gint64 deadline);
+
+/* The address of a Unix socket at path; fails if path is too long. */
+void qtest_unix_addr(QTestState *s, const char *path,
+                     struct sockaddr_un *sun);
+
+/*
+ * Write all of buf to sock (bounded), the first bytes carrying fd as
+ * SCM_RIGHTS data if fd >= 0.  what ("to the monitor") completes the
+ * failure messages "timed out sending WHAT" and "sending WHAT: error".
+ */
+void qtest_send_all(QTestState *s, int sock, const char *buf, size_t len,
+                    int fd, const char *what);
+
+/*
+ * Wait until deadline for bytes on sock and append them to rx; false if
+ * none came.  The peer closing the connection or a socket error fails the
+ * test, what naming the connection in the message.
+ */
+bool qtest_recv_append(QTestState *s, int sock, GString *rx,
+                       gint64 deadline, const char *what);
 
 /*
  * Fail the test: kill the binary, add its exit status and stderr to the

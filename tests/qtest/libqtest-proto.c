@@ -9,12 +9,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 
 #include "libqtest.h"
 #include "libqtest-internal.h"
@@ -35,14 +33,10 @@ bool qtest_accel_is_qtest(void)
 
 void qtest_proto_listen(QTestState *s)
 {
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct sockaddr_un sun;
     int fd;
 
-    if (strlen(s->qtest_path) >= sizeof(sun.sun_path)) {
-        qtest_fail(s, "socket path %s is too long for AF_UNIX (set TMPDIR "
-                   "to a shorter directory)", s->qtest_path);
-    }
-    g_strlcpy(sun.sun_path, s->qtest_path, sizeof(sun.sun_path));
+    qtest_unix_addr(s, s->qtest_path, &sun);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         qtest_fail(s, "socket: %s", g_strerror(errno));
@@ -110,28 +104,11 @@ void qtest_proto_close(QTestState *s)
 
 static void qtest_proto_send(QTestState *s, const char *line)
 {
-    gint64 deadline = qtest_deadline();
-    size_t len = strlen(line);
-
     if (qtest_log_enabled()) {
         g_printerr("[qtest >] %s", line);
     }
-    while (len > 0) {
-        ssize_t n;
-
-        if (!qtest_poll_fd(s, s->qtest_fd, POLLOUT, deadline)) {
-            qtest_fail(s, "timed out sending a qtest request");
-        }
-        n = send(s->qtest_fd, line, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
-            }
-            qtest_fail(s, "sending a qtest request: %s", g_strerror(errno));
-        }
-        line += n;
-        len -= n;
-    }
+    qtest_send_all(s, s->qtest_fd, line, strlen(line), -1,
+                   "a qtest request");
 }
 
 /* An "IRQ raise N" / "IRQ lower N" line: record it. */
@@ -169,8 +146,6 @@ static char *qtest_proto_receive(QTestState *s, bool block)
 
     for (;;) {
         char *nl = memchr(s->qtest_rx->str, '\n', s->qtest_rx->len);
-        char buf[4096];
-        ssize_t n;
 
         if (nl) {
             char *line = g_strndup(s->qtest_rx->str, nl - s->qtest_rx->str);
@@ -185,23 +160,15 @@ static char *qtest_proto_receive(QTestState *s, bool block)
             }
             return line;
         }
-        if (!qtest_poll_fd(s, s->qtest_fd, POLLIN,
-                           block ? deadline : g_get_monotonic_time())) {
+        if (!qtest_recv_append(s, s->qtest_fd, s->qtest_rx,
+                               block ? deadline : g_get_monotonic_time(),
+                               "the qtest connection")) {
             if (!block) {
                 return NULL;
             }
             qtest_fail(s, "no qtest reply within %" G_GINT64_FORMAT " s",
                        qtest_timeout_us() / G_USEC_PER_SEC);
         }
-        n = recv(s->qtest_fd, buf, sizeof(buf), MSG_DONTWAIT);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-            continue;
-        }
-        if (n <= 0) {
-            qtest_fail(s, "the qtest connection closed%s%s",
-                       n < 0 ? ": " : "", n < 0 ? g_strerror(errno) : "");
-        }
-        g_string_append_len(s->qtest_rx, buf, n);
     }
 }
 

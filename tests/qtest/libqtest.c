@@ -29,7 +29,6 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
-#include <glib/gstdio.h>
 
 #include "libqtest.h"
 #include "libqtest-internal.h"
@@ -165,6 +164,22 @@ static bool qtest_wait_pid(GPid pid, gint64 deadline, int *wait_status)
     }
 }
 
+/*
+ * Wait until deadline for the binary to exit and reap it: true (and
+ * s->wait_status) once it has exited, false if it still runs then.
+ */
+static bool qtest_wait_exit(QTestState *s, gint64 deadline)
+{
+    if (!s->reaped) {
+        if (!qtest_wait_pid(s->pid, deadline, &s->wait_status)) {
+            return false;
+        }
+        s->reaped = true;
+        g_spawn_close_pid(s->pid);
+    }
+    return true;
+}
+
 /* Kill the binary (if it still runs) and reap it. */
 static void qtest_reap(QTestState *s, int sig)
 {
@@ -187,15 +202,21 @@ static void qtest_reap(QTestState *s, int sig)
 /* Has the binary exited?  Reaps it if so. */
 bool qtest_has_exited(QTestState *s)
 {
-    if (s->pid <= 0) {
-        return true;    /* never started */
-    }
-    if (!s->reaped &&
-        waitpid(s->pid, &s->wait_status, WNOHANG) == s->pid) {
-        s->reaped = true;
-        g_spawn_close_pid(s->pid);
-    }
-    return s->reaped;
+    /* pid 0: never started.  A deadline of 0 looks once, without waiting. */
+    return s->pid <= 0 || qtest_wait_exit(s, 0);
+}
+
+/*
+ * Remove the temporary directory and the files in it; plain system calls
+ * only, as the abort handler below uses it too.
+ */
+static int qtest_remove_files(QTestState *s)
+{
+    unlink(s->qmp_path);
+    unlink(s->qtest_path);
+    unlink(s->stdout_path);
+    unlink(s->stderr_path);
+    return rmdir(s->tmpdir);
 }
 
 static void qtest_remove_tmpdir(QTestState *s)
@@ -203,11 +224,7 @@ static void qtest_remove_tmpdir(QTestState *s)
     if (!s->tmpdir) {
         return;
     }
-    g_unlink(s->qmp_path);
-    g_unlink(s->qtest_path);
-    g_unlink(s->stdout_path);
-    g_unlink(s->stderr_path);
-    if (g_rmdir(s->tmpdir) < 0) {
+    if (qtest_remove_files(s) < 0) {
         g_printerr("libqtest: cannot remove %s: %s\n", s->tmpdir,
                    g_strerror(errno));
     }
@@ -236,11 +253,7 @@ static void qtest_sigabrt_handler(int sig, siginfo_t *info, void *ctx)
         if (s->pid > 0 && !s->reaped) {
             kill(s->pid, SIGKILL);
         }
-        unlink(s->qmp_path);
-        unlink(s->qtest_path);
-        unlink(s->stdout_path);
-        unlink(s->stderr_path);
-        rmdir(s->tmpdir);
+        qtest_remove_files(s);
     }
     if (qtest_old_sigabrt.sa_flags & SA_SIGINFO) {
         qtest_old_sigabrt.sa_sigaction(sig, info, ctx);
@@ -386,7 +399,6 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) extra = NULL;
-    struct sockaddr_un sun;
     int null_fd, out_fd, err_fd;
     bool ok;
 
@@ -415,10 +427,6 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
                                      NULL);
     s->stdout_path = g_build_filename(s->tmpdir, QTEST_STDOUT_NAME, NULL);
     s->stderr_path = g_build_filename(s->tmpdir, QTEST_STDERR_NAME, NULL);
-    if (strlen(s->qmp_path) >= sizeof(sun.sun_path)) {
-        qtest_fail(s, "socket path %s is too long for AF_UNIX (set "
-                   "TMPDIR to a shorter directory)", s->qmp_path);
-    }
     qtest_register(s);
 
     g_ptr_array_add(argv, g_strdup(qtest_binary()));
@@ -440,8 +448,6 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
                             s->qmp_path));
         g_ptr_array_add(argv, g_strdup("-mon"));
         g_ptr_array_add(argv, g_strdup("chardev=qmp0,mode=control"));
-    }
-    if (with_qmp) {
         /* The binary connects to a socket we listen on, as in QEMU. */
         qtest_proto_listen(s);
         g_ptr_array_add(argv, g_strdup("-qtest"));
@@ -482,14 +488,27 @@ static QTestState *qtest_spawn(const char *extra_args, bool with_qmp)
 
 /* ---- the QMP connection ---- */
 
+/* The address of a Unix socket at path, or fail if path is too long. */
+void qtest_unix_addr(QTestState *s, const char *path,
+                     struct sockaddr_un *sun)
+{
+    memset(sun, 0, sizeof(*sun));
+    sun->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(sun->sun_path)) {
+        qtest_fail(s, "socket path %s is too long for AF_UNIX (set "
+                   "TMPDIR to a shorter directory)", path);
+    }
+    g_strlcpy(sun->sun_path, path, sizeof(sun->sun_path));
+}
+
 /* Connect to the monitor, retrying while the binary starts. */
 static void qtest_qmp_connect(QTestState *s)
 {
     gint64 deadline = g_get_monotonic_time() + qtest_connect_timeout_us();
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    struct sockaddr_un sun;
     int last_errno = 0;
 
-    g_strlcpy(sun.sun_path, s->qmp_path, sizeof(sun.sun_path));
+    qtest_unix_addr(s, s->qmp_path, &sun);
     for (;;) {
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -516,35 +535,34 @@ static void qtest_qmp_connect(QTestState *s)
     }
 }
 
-/* Wait until fd is ready for events; false at the deadline. */
+/*
+ * Wait until fd is ready for events; false at the deadline.  fd is looked
+ * at once even if the deadline has passed, so a deadline of "now" polls
+ * without blocking.
+ */
 bool qtest_poll_fd(QTestState *s, int fd, short events, gint64 deadline)
 {
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = events };
         gint64 left = deadline - g_get_monotonic_time();
-        int r;
+        int r = poll(&pfd, 1, left > 0 ? (int)MIN(left / 1000 + 1, G_MAXINT)
+                                       : 0);
 
-        if (left <= 0) {
-            return false;
-        }
-        r = poll(&pfd, 1, (int)MIN(left / 1000 + 1, G_MAXINT));
         if (r > 0) {
             return true;
         }
         if (r < 0 && errno != EINTR) {
             qtest_fail(s, "poll: %s", g_strerror(errno));
         }
+        if (r == 0 && left <= 0) {
+            return false;
+        }
     }
 }
 
-static bool qtest_poll(QTestState *s, short events, gint64 deadline)
-{
-    return qtest_poll_fd(s, s->qmp_fd, events, deadline);
-}
-
-/* Write all of buf, the first byte(s) carrying fd if fd >= 0. */
-static void qtest_send_bytes(QTestState *s, const char *buf, size_t len,
-                             int fd)
+/* Write all of buf to sock (see libqtest-internal.h). */
+void qtest_send_all(QTestState *s, int sock, const char *buf, size_t len,
+                    int fd, const char *what)
 {
     gint64 deadline = qtest_deadline();
 
@@ -569,20 +587,46 @@ static void qtest_send_bytes(QTestState *s, const char *buf, size_t len,
             cmsg->cmsg_len = CMSG_LEN(sizeof(int));
             memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
         }
-        if (!qtest_poll(s, POLLOUT, deadline)) {
-            qtest_fail(s, "timed out sending to the monitor");
+        if (!qtest_poll_fd(s, sock, POLLOUT, deadline)) {
+            qtest_fail(s, "timed out sending %s", what);
         }
-        n = sendmsg(s->qmp_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 continue;
             }
-            qtest_fail(s, "sending to the monitor: %s", g_strerror(errno));
+            qtest_fail(s, "sending %s: %s", what, g_strerror(errno));
         }
         buf += n;
         len -= n;
         fd = -1;    /* the descriptor went with the first chunk */
     }
+}
+
+/* Append what arrives on sock to rx (see libqtest-internal.h). */
+bool qtest_recv_append(QTestState *s, int sock, GString *rx,
+                       gint64 deadline, const char *what)
+{
+    char buf[4096];
+    ssize_t n;
+
+    do {
+        if (!qtest_poll_fd(s, sock, POLLIN, deadline)) {
+            return false;
+        }
+        n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
+    } while (n < 0 && (errno == EINTR || errno == EAGAIN));
+    if (n < 0 && errno != ECONNRESET) {
+        qtest_fail(s, "reading from %s: %s", what, g_strerror(errno));
+    }
+    if (n <= 0) {
+        /* Closed or reset: give the exit status a moment to be known. */
+        qtest_wait_exit(s, g_get_monotonic_time() + G_USEC_PER_SEC);
+        qtest_fail(s, "%s closed%s%s", what, rx->len ? " after: " : "",
+                   rx->str);
+    }
+    g_string_append_len(rx, buf, n);
+    return true;
 }
 
 /*
@@ -662,36 +706,15 @@ static JsonObject *qtest_take_message(QTestState *s)
 /* The next message from the monitor, or NULL at the deadline. */
 static JsonObject *qtest_read_message(QTestState *s, gint64 deadline)
 {
-    for (;;) {
-        JsonObject *obj = qtest_take_message(s);
-        char buf[4096];
-        ssize_t n;
+    JsonObject *obj;
 
-        if (obj) {
-            return obj;
-        }
-        if (!qtest_poll(s, POLLIN, deadline)) {
+    while (!(obj = qtest_take_message(s))) {
+        if (!qtest_recv_append(s, s->qmp_fd, s->rx, deadline,
+                               "the monitor connection")) {
             return NULL;
         }
-        n = recv(s->qmp_fd, buf, sizeof(buf), MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
-            }
-            qtest_fail(s, "reading from the monitor: %s", g_strerror(errno));
-        }
-        if (n == 0) {
-            /* Give the exit status a moment to become known. */
-            if (!s->reaped &&
-                qtest_wait_pid(s->pid, g_get_monotonic_time() +
-                               G_USEC_PER_SEC, &s->wait_status)) {
-                s->reaped = true;
-            }
-            qtest_fail(s, "the monitor closed the connection%s%s",
-                       s->rx->len ? " after: " : "", s->rx->str);
-        }
-        g_string_append_len(s->rx, buf, n);
     }
+    return obj;
 }
 
 static bool qtest_is_event(JsonObject *obj)
@@ -742,11 +765,9 @@ static char *qtest_requote(const char *in)
     return g_string_free(out, FALSE);
 }
 
-/* Format, check and send one command, with fd attached if fd >= 0. */
-static void qtest_qmp_vsend_fd(QTestState *s, int fd, const char *fmt,
-                               va_list ap)
+/* Check and send one command, with fd attached if fd >= 0. */
+static void qtest_qmp_send_text(QTestState *s, int fd, const char *raw)
 {
-    g_autofree char *raw = g_strdup_vprintf(fmt, ap);
     g_autofree char *text = qtest_requote(raw);
     g_autoptr(GError) error = NULL;
     JsonNode *node = json_from_string(text, &error);
@@ -762,8 +783,15 @@ static void qtest_qmp_vsend_fd(QTestState *s, int fd, const char *fmt,
     if (qtest_log_enabled()) {
         g_printerr("[qmp >] %s\n", text);
     }
-    qtest_send_bytes(s, text, strlen(text), fd);
-    qtest_send_bytes(s, "\n", 1, -1);
+    qtest_send_all(s, s->qmp_fd, text, strlen(text), fd, "to the monitor");
+    qtest_send_all(s, s->qmp_fd, "\n", 1, -1, "to the monitor");
+}
+
+static void qtest_qmp_vsend(QTestState *s, const char *fmt, va_list ap)
+{
+    g_autofree char *raw = g_strdup_vprintf(fmt, ap);
+
+    qtest_qmp_send_text(s, -1, raw);
 }
 
 void qtest_qmp_send(QTestState *s, const char *fmt, ...)
@@ -771,7 +799,7 @@ void qtest_qmp_send(QTestState *s, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    qtest_qmp_vsend_fd(s, -1, fmt, ap);
+    qtest_qmp_vsend(s, fmt, ap);
     va_end(ap);
 }
 
@@ -798,7 +826,7 @@ JsonObject *qtest_qmp_receive(QTestState *s)
 
 JsonObject *qtest_vqmp(QTestState *s, const char *fmt, va_list ap)
 {
-    qtest_qmp_vsend_fd(s, -1, fmt, ap);
+    qtest_qmp_vsend(s, fmt, ap);
     return qtest_qmp_receive(s);
 }
 
@@ -937,28 +965,17 @@ void qtest_qmp_eventwait(QTestState *s, const char *name)
 
 /* ---- file descriptors ---- */
 
-static void qtest_qmp_send_fd_cmd(QTestState *s, int fd,
-                                  const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void qtest_qmp_send_fd_cmd(QTestState *s, int fd,
-                                  const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    qtest_qmp_vsend_fd(s, fd, fmt, ap);
-    va_end(ap);
-}
-
 void qtest_qmp_send_fd(QTestState *s, int fd, const char *fdname)
 {
     g_autofree char *name = qtest_json_str(fdname);
+    g_autofree char *cmd = NULL;
 
     if (fd < 0) {
         qtest_fail(s, "qtest_qmp_send_fd: invalid fd %d", fd);
     }
-    qtest_qmp_send_fd_cmd(s, fd, "{\"execute\": \"getfd\", "
+    cmd = g_strdup_printf("{\"execute\": \"getfd\", "
                           "\"arguments\": {\"fdname\": %s}}", name);
+    qtest_qmp_send_text(s, fd, cmd);
     json_node_unref(qtest_check_success(s, qtest_qmp_receive(s)));
 }
 
@@ -1010,12 +1027,10 @@ void qtest_quit(QTestState *s)
                  MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
             g_printerr("libqtest: sending quit: %s\n", g_strerror(errno));
         }
-        if (!qtest_wait_pid(s->pid, qtest_deadline(), &s->wait_status)) {
+        if (!qtest_wait_exit(s, qtest_deadline())) {
             qtest_fail(s, "the binary did not exit within %" G_GINT64_FORMAT
                        " s of quit", qtest_timeout_us() / G_USEC_PER_SEC);
         }
-        s->reaped = true;
-        g_spawn_close_pid(s->pid);
     }
     if (!WIFEXITED(s->wait_status) || WEXITSTATUS(s->wait_status) != 0) {
         qtest_fail(s, "expected exit status 0 after quit");
@@ -1034,12 +1049,10 @@ int qtest_run_to_exit(const char *extra_args, char **stderr_out)
     QTestState *s = qtest_spawn(extra_args, false);
     int status;
 
-    if (!qtest_wait_pid(s->pid, qtest_deadline(), &s->wait_status)) {
+    if (!qtest_wait_exit(s, qtest_deadline())) {
         qtest_fail(s, "the binary did not exit within %" G_GINT64_FORMAT
                    " s", qtest_timeout_us() / G_USEC_PER_SEC);
     }
-    s->reaped = true;
-    g_spawn_close_pid(s->pid);
     if (WIFEXITED(s->wait_status)) {
         status = WEXITSTATUS(s->wait_status);
     } else if (WIFSIGNALED(s->wait_status)) {

@@ -415,7 +415,7 @@ static void test_link_cycle_freed(void)
     object_property_add_child(box, "b", b, &error_abort);
     object_unref(a);
     object_unref(b);
-    /* a -> a, a -> b -> a: strong cycles. */
+    /* b -> a, and a -> a: a strong cycle keeps a alive. */
     g_assert_true(object_property_parse(b, "peer", "/t-cycle/a",
                                         &error_abort));
     g_assert_true(object_property_parse(a, "peer", "/t-cycle/a",
