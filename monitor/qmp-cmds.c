@@ -175,6 +175,12 @@ static JsonNode *qmp_closefd(JsonObject *args, Error **errp)
     return qmp_return_empty();
 }
 
+static JsonNode *qmp_system_reset(JsonObject *args, Error **errp)
+{
+    qemu_system_reset(SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET);
+    return qmp_return_empty();
+}
+
 static const QmpArg qmp_capabilities_args[] = {
     { "enable", QMP_ARG_ARRAY, .optional = true },
     { NULL }
@@ -196,6 +202,7 @@ static const QmpCommand qmp_core_commands[] = {
     { "query-version", qmp_query_version },
     { "quit", qmp_quit },
     { "stop", qmp_stop },
+    { "system_reset", qmp_system_reset },
 };
 
 static void qmp_core_register(void)

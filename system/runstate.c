@@ -8,6 +8,7 @@
 #include "system/runstate.h"
 #include "qemu/main-loop.h"
 #include "monitor/monitor.h"
+#include "hw/sysbus.h"
 #include "trace/trace-system.h"
 
 static RunState current_state = RUN_STATE_PRELAUNCH;
@@ -27,6 +28,7 @@ static const char *const shutdown_cause_names[SHUTDOWN_CAUSE__MAX] = {
     [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
     [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
     [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+    [SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
 };
 
 RunState runstate_get(void)
@@ -88,4 +90,48 @@ ShutdownCause qemu_shutdown_requested(void)
 const char *shutdown_cause_name(ShutdownCause cause)
 {
     return shutdown_cause_names[cause];
+}
+
+static int reset_one_device(Object *obj, void *opaque)
+{
+    if (object_dynamic_cast(obj, TYPE_DEVICE) && DEVICE(obj)->realized &&
+        !DEVICE(obj)->parent_bus) {
+        /* Devices on buses are reset by their bus's owner. */
+        device_cold_reset(DEVICE(obj));
+    }
+    return 0;
+}
+
+void qemu_devices_reset(void)
+{
+    Object *machine = object_get_child(object_get_root(), "machine");
+
+    /*
+     * The main system bus has no owner: reset what is on it (and, depth
+     * first, below it: the PCI host bridge's buses) here.
+     */
+    bus_cold_reset(sysbus_get_default());
+    if (machine) {
+        object_child_foreach_recursive(machine, reset_one_device, NULL);
+    }
+}
+
+static gboolean reset_event_send(gpointer opaque)
+{
+    ShutdownCause cause = GPOINTER_TO_INT(opaque);
+    JsonObject *data = json_object_new();
+
+    json_object_set_boolean_member(data, "guest", false);
+    json_object_set_string_member(data, "reason",
+                                  shutdown_cause_name(cause));
+    qapi_event_send("RESET", data);
+    return G_SOURCE_REMOVE;
+}
+
+void qemu_system_reset(ShutdownCause cause)
+{
+    trace_qemu_system_reset(shutdown_cause_name(cause));
+    qemu_devices_reset();
+    g_idle_add_full(G_PRIORITY_HIGH, reset_event_send, GINT_TO_POINTER(cause),
+                    NULL);
 }

@@ -1084,16 +1084,6 @@ static void phase_devices_teardown(void)
     }
 }
 
-static int reset_device(Object *obj, void *opaque)
-{
-    if (object_dynamic_cast(obj, TYPE_DEVICE) && DEVICE(obj)->realized &&
-        !DEVICE(obj)->parent_bus) {
-        /* Devices on buses are reset by their bus's owner. */
-        device_cold_reset(DEVICE(obj));
-    }
-    return 0;
-}
-
 static bool phase_machine_done(Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(cfg.machine);
@@ -1109,7 +1099,7 @@ static bool phase_machine_done(Error **errp)
         cfg.exit_after_init = true;
         return true;
     }
-    object_child_foreach_recursive(OBJECT(cfg.machine), reset_device, NULL);
+    qemu_devices_reset();
     qdev_hotplug = true;
     if (!cfg.start_paused) {
         vm_start();

@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev-core.h"
+#include "hw/sysbus.h"
 #include "qdev-internal.h"
 
 static int anon_bus_count;
@@ -111,14 +112,49 @@ BusState *qbus_find(const char *path, Error **errp)
             return f.found;
         }
     }
-    error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Bus '%s' not found", path);
+    /* QEMU 10 reports a bus it cannot find as a GenericError. */
+    error_setg(errp, "Bus '%s' not found", path);
+    return NULL;
+}
+
+/*
+ * Pre-order from bus: a bus comes before the buses of the devices on it,
+ * so the default PCI bus is pcie.0, not a pxb-pcie's or a root port's
+ * bus below it (QEMU picks the same one).  A full bus is passed over.
+ */
+static BusState *bus_find_default_below(BusState *bus, const char *type)
+{
+    BusClass *bc = BUS_GET_CLASS(bus);
+    guint i;
+
+    if (object_dynamic_cast(OBJECT(bus), type) &&
+        (!bc->max_dev || bus->children->len < (guint)bc->max_dev)) {
+        return bus;
+    }
+    for (i = 0; i < bus->children->len; i++) {
+        DeviceState *dev = g_ptr_array_index(bus->children, i);
+        GSList *l;
+
+        for (l = dev->child_buses; l; l = l->next) {
+            BusState *found = bus_find_default_below(l->data, type);
+
+            if (found) {
+                return found;
+            }
+        }
+    }
     return NULL;
 }
 
 BusState *qbus_find_default(const char *bus_type)
 {
     BusFind f = { .type = bus_type };
+    BusState *bus = bus_find_default_below(sysbus_get_default(), bus_type);
 
+    if (bus) {
+        return bus;
+    }
+    /* Buses the machine owns directly, outside the system bus tree. */
     qbus_foreach(bus_find_visit, &f);
     return f.found;
 }

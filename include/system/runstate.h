@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The VM's run state (as QMP's query-status reports it) and shutdown
- * requests.  Changing state emits STOP / RESUME; a shutdown request makes
- * the main loop return, after which vl.c emits SHUTDOWN and tears down.
+ * and reset requests.  Changing state emits STOP / RESUME; a shutdown
+ * request makes the main loop return, after which vl.c emits SHUTDOWN and
+ * tears down; a reset resets the devices and emits RESET.
  */
 #ifndef SYSTEM_RUNSTATE_H
 #define SYSTEM_RUNSTATE_H
@@ -22,6 +23,7 @@ typedef enum ShutdownCause {
     SHUTDOWN_CAUSE_HOST_QMP_QUIT,
     SHUTDOWN_CAUSE_HOST_SIGNAL,
     SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
     SHUTDOWN_CAUSE__MAX,
 } ShutdownCause;
 
@@ -39,5 +41,17 @@ void qemu_system_shutdown_request(ShutdownCause cause);
 /* The pending request (SHUTDOWN_CAUSE_NONE if none). */
 ShutdownCause qemu_shutdown_requested(void);
 const char *shutdown_cause_name(ShutdownCause cause);
+
+/*
+ * Cold-reset every realized device of the machine (a device on a bus is
+ * reset by its bus's owner, depth first).
+ */
+void qemu_devices_reset(void);
+/*
+ * System reset (QMP system_reset): reset the devices now, then emit
+ * RESET {"guest": false, "reason": cause} from the main loop, so the
+ * event follows the command's reply as in QEMU.
+ */
+void qemu_system_reset(ShutdownCause cause);
 
 #endif

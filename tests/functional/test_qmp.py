@@ -75,6 +75,16 @@ class RunStateTest(unittest.TestCase):
             self.assertEqual(vm.cmd('cont'), {})
             vm.event_wait('RESUME')
 
+    def test_system_reset(self):
+        with VM('-S') as vm:
+            self.assertEqual(vm.cmd('system_reset'), {})
+            ev = vm.event_wait('RESET')
+            self.assertEqual(ev['data'], {'guest': False,
+                                          'reason': 'host-qmp-system-reset'})
+            # The run state is untouched by a reset.
+            self.assertEqual(vm.cmd('query-status'),
+                             {'status': 'prelaunch', 'running': False})
+
 
 class ProtocolErrorTest(unittest.TestCase):
     """Errors that must leave the connection usable.  One VM serves the

@@ -286,7 +286,7 @@ static void test_hotplug_refused(void)
     qtest_qmp_expect_error(qts, "GenericError",
         "Bus 'br0' does not support hotplugging",
         "{'execute': 'device_del', 'arguments': {'id': 'bd0'}}");
-    qtest_qmp_expect_error(qts, "DeviceNotFound", "Bus 'nope' not found",
+    qtest_qmp_expect_error(qts, "GenericError", "Bus 'nope' not found",
         "{'execute': 'device_add', "
         "'arguments': {'driver': 'x-test-bus-device', 'bus': 'nope'}}");
 
