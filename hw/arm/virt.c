@@ -4,9 +4,10 @@
  * names, addresses and interrupt numbers so that users' command lines,
  * firmware and guests run unchanged.  This file holds the machine type,
  * the validation of its options, and the board itself: guest RAM at
- * 1 GiB, the GICv3 with its ITS, the pl011 UART and the pl031 RTC, at
- * stable QOM paths under /machine.  The memory map is in virt-memmap.c
- * and the device tree in virt-fdt.c.
+ * 1 GiB, the GICv3 with its ITS, the pl011 UART, the pl031 RTC and the
+ * PCIe host bridge, at stable QOM paths under /machine.  The memory map
+ * is in virt-memmap.c, the device tree in virt-fdt.c, and the PCIe
+ * windows and root complex nodes in virt-pcie.c.
  *
  * init builds the board and fails with an Error, leaving teardown to
  * release whatever was built; done (after -device) builds the device
@@ -17,6 +18,7 @@
 #include "hw/sysbus.h"
 #include "hw/char/pl011.h"
 #include "hw/intc/arm_gicv3.h"
+#include "hw/pci-host/gpex.h"
 #include "hw/rtc/pl031.h"
 #include "chardev/char.h"
 #include "system/system.h"
@@ -273,6 +275,17 @@ static bool virt_create_rtc(VirtMachineState *vms, Error **errp)
     return virt_realize_spi_device(vms, dev, VIRT_RTC, VIRT_SPI_RTC, errp);
 }
 
+static bool virt_create_pcie(VirtMachineState *vms, Error **errp)
+{
+    DeviceState *dev = virt_new_device(vms, TYPE_GPEX_HOST, "gpex", errp);
+
+    if (!dev) {
+        return false;
+    }
+    vms->gpex = dev;
+    return virt_pcie_init(vms, errp);
+}
+
 /*
  * Drop a board device (absent: nothing to do).  Unparenting unrealizes
  * it, and a sysbus device's unrealize unmaps its MMIO regions.
@@ -294,6 +307,8 @@ static void virt_teardown(MachineState *ms)
     vms->fdt_size = 0;
     virt_fdt_clear_hooks(vms);
     /* Interrupt sources before the GIC whose lines they hold. */
+    vms->bus = NULL;
+    virt_destroy_device(&vms->gpex);
     virt_destroy_device(&vms->rtc);
     virt_destroy_device(&vms->uart);
     virt_destroy_device(&vms->its);
@@ -320,7 +335,8 @@ static bool virt_init(MachineState *ms, Error **errp)
         !virt_create_gic(vms, errp) ||
         !virt_create_its(vms, errp) ||
         !virt_create_uart(vms, errp) ||
-        !virt_create_rtc(vms, errp)) {
+        !virt_create_rtc(vms, errp) ||
+        !virt_create_pcie(vms, errp)) {
         virt_teardown(ms);
         return false;
     }

@@ -18,6 +18,7 @@ import tempfile
 import unittest
 
 from qemu_test import VM, default_accel, run_cli
+from qemu_test.dts import parse_dts
 
 PROG = 'qemu-system-aarch64'
 DTC = shutil.which('dtc')
@@ -29,57 +30,6 @@ UART_REG = [0, 0x09000000, 0, 0x1000]
 RTC_REG = [0, 0x09010000, 0, 0x1000]
 # <PPI n level-high> for the secure, non-secure, virtual and hyp timers.
 TIMER_IRQS = [1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4]
-
-
-def parse_value(text):
-    """One dts property value: cells (<...>) as a list of ints, strings
-    ("a\\0b") as a list of str, bytes ([..]) as bytes."""
-    text = text.strip()
-    if text.startswith('<'):
-        cells = []
-        for group in re.findall(r'<([^>]*)>', text):
-            cells += [int(c, 0) for c in group.split()]
-        return cells
-    if text.startswith('"'):
-        strings = []
-        for s in re.findall(r'"((?:[^"\\]|\\.)*)"', text):
-            strings += s.split('\\0')
-        return strings
-    if text.startswith('['):
-        return bytes.fromhex(text.strip('[]').replace(' ', ''))
-    raise ValueError('unexpected dts value: %r' % text)
-
-
-def parse_dts(text):
-    """{node path: {property: value}} from dtc's dts output (empty
-    properties read as True)."""
-    nodes = {}
-    stack = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith('/dts-v1/') or line.startswith('//'):
-            continue
-        if line.endswith('{'):
-            name = line[:-1].strip()
-            if name == '/':
-                path = '/'
-            else:
-                parent = stack[-1]
-                path = (parent.rstrip('/') + '/' + name)
-            stack.append(path)
-            nodes[path] = {}
-        elif line == '};':
-            stack.pop()
-        elif line.endswith(';'):
-            body = line[:-1]
-            if '=' in body:
-                name, value = body.split('=', 1)
-                nodes[stack[-1]][name.strip()] = parse_value(value)
-            else:
-                nodes[stack[-1]][body.strip()] = True
-        else:
-            raise ValueError('unexpected dts line: %r' % raw)
-    return nodes
 
 
 class VirtTestCase(unittest.TestCase):

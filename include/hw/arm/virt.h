@@ -106,6 +106,7 @@ typedef enum VirtMemMapId {
 #define VIRT_PHANDLE_FIRST 0x8000
 
 typedef struct VirtMachineState VirtMachineState;
+typedef struct PCIBus PCIBus;
 
 /*
  * A device tree hook adds a device's nodes, or properties to another
@@ -162,6 +163,8 @@ struct VirtMachineState {
     DeviceState *its;           /* /machine/its */
     DeviceState *uart;          /* /machine/uart0 */
     DeviceState *rtc;           /* /machine/rtc */
+    DeviceState *gpex;          /* /machine/gpex, the PCIe host bridge */
+    PCIBus *bus;                /* its root bus, pcie.0 */
 
     /* Device tree: phandles are handed out from init on. */
     uint32_t next_phandle;
@@ -230,5 +233,31 @@ void virt_fdt_clear_hooks(VirtMachineState *vms);
  * changes on failure.
  */
 bool virt_fdt_build(VirtMachineState *vms, Error **errp);
+
+/* ---- PCI Express (hw/arm/virt-pcie.c) ---- */
+
+/*
+ * Realize vms->gpex (created, not realized), map its ECAM, MMIO and PIO
+ * windows, wire INTx to VIRT_SPI_PCIE.. and register the device tree
+ * hook that describes every root complex (pcie.0 and each pxb-pcie).
+ */
+bool virt_pcie_init(VirtMachineState *vms, Error **errp);
+/*
+ * Where root complex root (pcie.0 or a pxb-pcie's bus) is in the device
+ * tree: its host bridge node's path (g_free it) and its bus-range.  Valid
+ * while the tree is built (in a hook): the ranges depend on which
+ * pxb-pcie devices exist.  False + error for any other bus.
+ */
+bool virt_pcie_root_info(VirtMachineState *vms, PCIBus *root,
+                         char **node_path, unsigned *first_bus,
+                         unsigned *nr_buses, Error **errp);
+/*
+ * From a LINKS hook: say in root's host bridge node that the IOMMU with
+ * iommu_phandle translates its functions' DMA ("iommu-map", StreamID =
+ * requester ID, over the root complex's requester IDs).
+ */
+bool virt_pcie_add_iommu_map(VirtMachineState *vms, DeviceTree *dt,
+                             PCIBus *root, uint32_t iommu_phandle,
+                             Error **errp);
 
 #endif
