@@ -10,14 +10,14 @@
 #
 # Usage: scripts/run.sh [--no-deps] [--no-build] [--builddir=DIR]
 #                       [SCENARIO...]
-# Scenarios: qmp (default)
+# Scenarios: qmp, pcie (default: both)
 # Environment: BUILD_DIR (default build), CHECK_DEPS=no (as --no-deps),
 # QEMU_TEST_BINARY (run this binary instead; implies --no-build),
 # QEMU_TEST_ACCEL (accelerator, default qtest).
 
 set -eu
 
-DEFAULT_SCENARIOS="qmp"
+DEFAULT_SCENARIOS="qmp pcie"
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
@@ -184,6 +184,134 @@ for prop in run('qom-list', path='/machine'):
 run('quit')
 ev = mon.event_wait('SHUTDOWN')
 print('event:', json.dumps(ev))
+" || {
+        echo "QMP session failed; emulator output:"
+        cat "$log"
+        return 1
+    }
+
+    wait_exit "$vm_pid" 20 || status=$?
+    vm_pid=
+    cat "$log"
+    if [ "$status" -ne 0 ]; then
+        echo "the emulator exited with status $status (expected 0)"
+        return 1
+    fi
+    echo "the emulator exited with status 0"
+}
+
+# A PCI Express topology as libvirt builds it (root ports on pcie.0 and on
+# an extra root complex), then hotplug: the script plays the guest's
+# pciehp driver over the qtest protocol (slot commands, event
+# acknowledgement, enumeration through ECAM) while QMP adds and removes an
+# edu device on the pxb's root port.
+scenario_pcie() {
+    sock="$work/qmp-pcie.sock"
+    qsock="$work/qtest.sock"
+    log="$work/qemu-pcie.log"
+    set -- "$qemu" -M virt -accel "$accel" -display none -nodefaults \
+        -qmp "unix:$sock,server=on,wait=off" \
+        -chardev "socket,id=qt,path=$qsock,server=on,wait=off" \
+        -qtest chardev:qt -qtest-log none \
+        -device pxb-pcie,id=pcie.1,bus=pcie.0,bus_nr=0x80 \
+        -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=2.0 \
+        -device edu,id=edu0,bus=rp0 \
+        -device pcie-root-port,id=rp1,bus=pcie.1,chassis=2,addr=0.0
+    status=0
+    echo "starting: $*"
+    "$@" > "$log" 2>&1 &
+    vm_pid=$!
+
+    qmp_script "$sock" "$vm_pid" "
+import socket
+qt = socket.socket(socket.AF_UNIX)
+qt.connect('$qsock')
+qtf = qt.makefile('rw')
+
+def qtest(line):
+    qtf.write(line + '\\n')
+    qtf.flush()
+    while True:
+        reply = qtf.readline().split()
+        if reply and reply[0] != 'IRQ':
+            break
+    if reply[0] != 'OK':
+        sys.exit('qtest %s: %s' % (line, ' '.join(reply)))
+    return reply
+
+ECAM = 0x4010000000
+def cfg(bus, devfn, off):
+    return ECAM + (bus << 20) + (devfn << 12) + off
+def cfg_readw(bus, devfn, off):
+    return int(qtest('readw 0x%x' % cfg(bus, devfn, off))[1], 16)
+def cfg_writew(bus, devfn, off, val):
+    qtest('writew 0x%x 0x%x' % (cfg(bus, devfn, off), val))
+def cfg_writeb(bus, devfn, off, val):
+    qtest('writeb 0x%x 0x%x' % (cfg(bus, devfn, off), val))
+
+def show(devs, indent):
+    for d in devs:
+        print('%s%02x.%x %04x:%04x %s' % (indent, d['slot'], d['function'],
+              d['id']['vendor'], d['id']['device'], d.get('qdev_id', '')))
+        br = d.get('pci_bridge')
+        if br:
+            print('%s  bus %d..%d' % (indent, br['bus']['secondary'],
+                                      br['bus']['subordinate']))
+            show(br.get('devices', []), indent + '    ')
+
+def topology():
+    for b in sorted(run('query-pci'), key=lambda b: b['bus']):
+        print('root bus %d:' % b['bus'])
+        show(b['devices'], '  ')
+
+# The pxb's root port at 0x80:00.0: bus numbers, then pciehp's probe.
+RP = (0x80, 0)
+cfg_writeb(*RP, 0x19, 0x81)
+cfg_writeb(*RP, 0x1a, 0x81)
+cap = cfg_readw(*RP, 0x34) & 0xff
+while cap and cfg_readw(*RP, cap) & 0xff != 0x10:
+    cap = cfg_readw(*RP, cap) >> 8
+SLTCTL, SLTSTA = cap + 0x18, cap + 0x1a
+ENABLES = 0x1 | 0x8 | 0x10 | 0x20     # button, presence, command, irq
+OFF = ENABLES | 0x300 | 0xc0 | 0x400  # indicators off, power off
+ON = ENABLES | 0x100 | 0xc0           # power indicator on, power on
+def slot_status():
+    return cfg_readw(*RP, SLTSTA)
+def ack(bits):
+    cfg_writew(*RP, SLTSTA, bits)
+def slot_command(ctl):
+    cfg_writew(*RP, SLTCTL, ctl)
+    ack(0x10)
+slot_command(OFF)
+topology()
+
+run('device_add', driver='edu', bus='rp1', id='e1')
+sta = slot_status()
+print('slot status 0x%04x: presence %d, presence changed %d' %
+      (sta, sta >> 6 & 1, sta >> 3 & 1))
+if not sta & 0x40:
+    sys.exit('no presence detect after device_add')
+ack(sta & 0x19)
+slot_command(ON)
+ids = (cfg_readw(0x81, 0, 0), cfg_readw(0x81, 0, 2))
+print('guest finds %04x:%04x at 0081:00.0' % ids)
+if ids != (0x1234, 0x11e8):
+    sys.exit('edu not visible behind rp1')
+topology()
+
+run('device_del', id='e1')
+sta = slot_status()
+print('slot status 0x%04x: attention button %d' % (sta, sta & 1))
+ack(sta & 0x19)
+slot_command(ENABLES | 0x200 | 0xc0)  # power indicator blinks
+cfg_writew(*RP, SLTCTL, OFF)           # then the slot goes off
+ev = mon.event_wait('DEVICE_DELETED')
+print('event:', json.dumps(ev['data']))
+if cfg_readw(0x81, 0, 0) != 0xffff:
+    sys.exit('the slot is not empty')
+print('slot empty; presence %d' % (slot_status() >> 6 & 1))
+run('quit')
+mon.event_wait('SHUTDOWN')
 " || {
         echo "QMP session failed; emulator output:"
         cat "$log"
