@@ -162,6 +162,20 @@ wait_exit() {
     wait "$1"
 }
 
+# finish_vm LOG: after a session that ended with quit, wait for the
+# emulator, show its output and check that it exited with status 0.
+finish_vm() {
+    status=0
+    wait_exit "$vm_pid" 20 || status=$?
+    vm_pid=
+    cat "$1"
+    if [ "$status" -ne 0 ]; then
+        echo "the emulator exited with status $status (expected 0)"
+        return 1
+    fi
+    echo "the emulator exited with status 0"
+}
+
 # A user's first contact: start the machine with a QMP socket, ask what it
 # is and what state it is in, look at the QOM tree, quit.
 scenario_qmp() {
@@ -169,7 +183,6 @@ scenario_qmp() {
     log="$work/qemu-qmp.log"
     set -- "$qemu" -M virt -accel "$accel" -display none -nodefaults \
         -qmp "unix:$sock,server=on,wait=off"
-    status=0
     echo "starting: $*"
     "$@" > "$log" 2>&1 &
     vm_pid=$!
@@ -189,15 +202,7 @@ print('event:', json.dumps(ev))
         cat "$log"
         return 1
     }
-
-    wait_exit "$vm_pid" 20 || status=$?
-    vm_pid=
-    cat "$log"
-    if [ "$status" -ne 0 ]; then
-        echo "the emulator exited with status $status (expected 0)"
-        return 1
-    fi
-    echo "the emulator exited with status 0"
+    finish_vm "$log"
 }
 
 # A PCI Express topology as libvirt builds it (root ports on pcie.0 and on
@@ -217,7 +222,6 @@ scenario_pcie() {
         -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=2.0 \
         -device edu,id=edu0,bus=rp0 \
         -device pcie-root-port,id=rp1,bus=pcie.1,chassis=2,addr=0.0
-    status=0
     echo "starting: $*"
     "$@" > "$log" 2>&1 &
     vm_pid=$!
@@ -317,15 +321,7 @@ mon.event_wait('SHUTDOWN')
         cat "$log"
         return 1
     }
-
-    wait_exit "$vm_pid" 20 || status=$?
-    vm_pid=
-    cat "$log"
-    if [ "$status" -ne 0 ]; then
-        echo "the emulator exited with status $status (expected 0)"
-        return 1
-    fi
-    echo "the emulator exited with status 0"
+    finish_vm "$log"
 }
 
 failed=
