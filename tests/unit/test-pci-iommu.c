@@ -30,6 +30,7 @@
 #include "hw/pci/pci_bridge.h"
 #include "qemu/keyval.h"
 #include "pci-fixture.h"
+#include "qdev-test-util.h"
 
 #define ECAM_BASE 0x4010000000ULL
 #define RAM_BASE 0x40000000ULL
@@ -89,24 +90,6 @@ static void virt_free(void)
         object_unparent(devs->pdata[i - 1]);
     }
     machine_destroy();
-}
-
-static DeviceState *add(const char *opts, Error **errp)
-{
-    g_autoptr(JsonObject) o = keyval_parse(opts, "driver", NULL,
-                                           &error_abort);
-
-    return qdev_device_add(o, true, errp);
-}
-
-static void add_fails(const char *opts, const char *msg)
-{
-    Error *err = NULL;
-
-    g_assert_null(add(opts, &err));
-    g_assert_nonnull(err);
-    g_assert_cmpstr(error_get_pretty(err), ==, msg);
-    error_free(err);
 }
 
 static Object *dev(const char *id)
@@ -169,17 +152,17 @@ static void program_topology(int sec)
 /* pxb, root port and endpoints, with the IOMMUs in between as asked. */
 static void build_topology(bool iommu0, bool iommu1)
 {
-    add(TOPOLOGY_PXB, &error_abort);
+    dev_add(TOPOLOGY_PXB, &error_abort);
     if (iommu0) {
-        add(TOPOLOGY_IOMMU0, &error_abort);
+        dev_add(TOPOLOGY_IOMMU0, &error_abort);
     }
     if (iommu1) {
-        add(TOPOLOGY_IOMMU1, &error_abort);
+        dev_add(TOPOLOGY_IOMMU1, &error_abort);
     }
-    add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
-        &error_abort);
-    add("x-pcie-fixture-dev,bus=rp1,id=ep1", &error_abort);
-    add("x-pcie-fixture-dev,bus=pcie.0,addr=3.0,id=ep0", &error_abort);
+    dev_add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
+            &error_abort);
+    dev_add("x-pcie-fixture-dev,bus=rp1,id=ep1", &error_abort);
+    dev_add("x-pcie-fixture-dev,bus=pcie.0,addr=3.0,id=ep0", &error_abort);
     program_topology(PXB_BUS + 1);
 }
 
@@ -221,8 +204,8 @@ static void test_gpex_ecam(void)
     g_assert_cmphex(ecam_rd(0x42, 0, 0, 8), ==, UINT64_MAX);
 
     /* Writes split the same way: bus numbers of a root port. */
-    add("pcie-root-port,bus=pcie.0,addr=2.0,id=rp0,chassis=1",
-        &error_abort);
+    dev_add("pcie-root-port,bus=pcie.0,addr=2.0,id=rp0,chassis=1",
+            &error_abort);
     ecam_wr(0, RP_DEVFN, PCI_SECONDARY_BUS, 0x0504, 2);
     g_assert_cmphex(ecam_rd(0, RP_DEVFN, PCI_SECONDARY_BUS, 1), ==, 4);
     g_assert_cmphex(ecam_rd(0, RP_DEVFN, PCI_SUBORDINATE_BUS, 1), ==, 5);
@@ -251,11 +234,11 @@ static void test_gpex_small_ecam(void)
     g_assert_cmphex(address_space_ldl_le(&address_space_memory, ECAM_BASE,
                                          MEMTXATTRS_UNSPECIFIED, NULL),
                     ==, 0);
-    add_fails("pxb-pcie,bus=pcie.0,bus_nr=16,id=pcie.1",
-              "Bus 16 is beyond the 16 buses the host bridge's ECAM "
-              "window decodes");
-    g_assert_nonnull(add("pxb-pcie,bus=pcie.0,bus_nr=15,id=pcie.1",
-                         &error_abort));
+    dev_add_fails("pxb-pcie,bus=pcie.0,bus_nr=16,id=pcie.1",
+                  "Bus 16 is beyond the 16 buses the host bridge's ECAM "
+                  "window decodes");
+    g_assert_nonnull(dev_add("pxb-pcie,bus=pcie.0,bus_nr=15,id=pcie.1",
+                             &error_abort));
     virt_free();
 }
 
@@ -266,11 +249,11 @@ static void test_pxb_checks(void)
     VirtMachineState *vms = virt_new(NULL);
     PXBDev *pxb;
 
-    add_fails("pxb-pcie,bus=pcie.0,bus_nr=0,id=pxb0",
-              "Bus 0 is already in use");
-    add_fails("pxb-pcie,bus=pcie.0,bus_nr=0x80,numa_node=1,id=pxb0",
-              "Illegal numa node 1");
-    pxb = PXB_PCIE_DEV(add(TOPOLOGY_PXB, &error_abort));
+    dev_add_fails("pxb-pcie,bus=pcie.0,bus_nr=0,id=pxb0",
+                  "Bus 0 is already in use");
+    dev_add_fails("pxb-pcie,bus=pcie.0,bus_nr=0x80,numa_node=1,id=pxb0",
+                  "Illegal numa node 1");
+    pxb = PXB_PCIE_DEV(dev_add(TOPOLOGY_PXB, &error_abort));
     g_assert_cmpstr(pxb->bus->qbus.name, ==, "pcie.1");
     g_assert_true(pxb_pcie_from_bus(pxb->bus) == pxb);
     g_assert_null(pxb_pcie_from_bus(vms->bus));
@@ -279,14 +262,14 @@ static void test_pxb_checks(void)
     g_assert_true(pci_bus_get_root(pxb->bus) == pxb->bus);
     g_assert_false(DEVICE_GET_CLASS(pxb)->hotpluggable);
 
-    add_fails("pxb-pcie,bus=pcie.0,bus_nr=0x80,id=pxb2",
-              "Bus 128 is already in use");
-    add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
-        &error_abort);
-    add_fails("pxb-pcie,bus=rp1,bus_nr=0x90,id=pxb2",
-              "PXB devices can be attached only to root bus");
-    add_fails("x-pcie-fixture-dev,bus=pcie.1,id=ep9",
-              "PCI: Only PCI/PCIe bridges can be plugged into pxb-pcie");
+    dev_add_fails("pxb-pcie,bus=pcie.0,bus_nr=0x80,id=pxb2",
+                  "Bus 128 is already in use");
+    dev_add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
+            &error_abort);
+    dev_add_fails("pxb-pcie,bus=rp1,bus_nr=0x90,id=pxb2",
+                  "PXB devices can be attached only to root bus");
+    dev_add_fails("x-pcie-fixture-dev,bus=pcie.1,id=ep9",
+                  "PCI: Only PCI/PCIe bridges can be plugged into pxb-pcie");
 
     /* Seen through ECAM: the pxb on bus 0, its port at bus 0x80. */
     g_assert_cmphex(ecam_rd(0, PXB_DEVFN, PCI_VENDOR_ID, 4), ==,
@@ -420,7 +403,7 @@ static void test_iommu_unrealize(void)
     g_assert_cmpuint(g_list_length(vms->fdt_hooks), ==, 1);
 
     /* A new one may take the bus again. */
-    add(TOPOLOGY_IOMMU1, &error_abort);
+    dev_add(TOPOLOGY_IOMMU1, &error_abort);
     g_assert_cmpint(dma("ep1", 0x88888888), ==, MEMTX_OK);
     g_assert_cmphex(ram_rd(DMA_IOVA + IOMMU1_OFFSET), ==, 0x88888888);
     virt_free();
@@ -429,21 +412,21 @@ static void test_iommu_unrealize(void)
 static void test_iommu_errors(void)
 {
     virt_new(NULL);
-    add(TOPOLOGY_PXB, &error_abort);
-    add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
-        &error_abort);
+    dev_add(TOPOLOGY_PXB, &error_abort);
+    dev_add("pcie-root-port,bus=pcie.1,addr=2.0,id=rp1,chassis=1",
+            &error_abort);
 
-    add_fails("x-pci-test-iommu,id=bad", "primary-bus is required: name "
-              "the root bus whose functions the IOMMU translates");
-    add_fails("x-pci-test-iommu,id=bad,primary-bus=nope",
-              "Bus 'nope' not found");
-    add_fails("x-pci-test-iommu,id=bad,primary-bus=rp1",
-              "Bus 'rp1' is not a PCI root bus");
-    add_fails("x-pci-test-iommu,id=bad,primary-bus=pcie.0,offset=0x800",
-              "offset 0x800 is not a multiple of 4 KiB");
-    add(TOPOLOGY_IOMMU1, &error_abort);
-    add_fails("x-pci-test-iommu,id=bad,primary-bus=pcie.1",
-              "Bus 'pcie.1' already has an IOMMU");
+    dev_add_fails("x-pci-test-iommu,id=bad", "primary-bus is required: name "
+                  "the root bus whose functions the IOMMU translates");
+    dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=nope",
+                  "Bus 'nope' not found");
+    dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=rp1",
+                  "Bus 'rp1' is not a PCI root bus");
+    dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=pcie.0,offset=0x800",
+                  "offset 0x800 is not a multiple of 4 KiB");
+    dev_add(TOPOLOGY_IOMMU1, &error_abort);
+    dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=pcie.1",
+                  "Bus 'pcie.1' already has an IOMMU");
     virt_free();
 }
 

@@ -8,29 +8,12 @@
 #include "qemu/osdep.h"
 #include "hw/qdev-core.h"
 #include "qemu/keyval.h"
-
-static DeviceState *add(const char *opts, Error **errp)
-{
-    g_autoptr(JsonObject) o = keyval_parse(opts, "driver", NULL,
-                                           &error_abort);
-
-    return qdev_device_add(o, true, errp);
-}
-
-static void add_fails(const char *opts, const char *msg)
-{
-    Error *err = NULL;
-
-    g_assert_null(add(opts, &err));
-    g_assert_nonnull(err);
-    g_assert_cmpstr(error_get_pretty(err), ==, msg);
-    error_free(err);
-}
+#include "qdev-test-util.h"
 
 static void test_device_add_basic(void)
 {
-    DeviceState *dev = add("x-test-device,id=d1,int-prop=12,enum-prop=beta",
-                           &error_abort);
+    DeviceState *dev = dev_add("x-test-device,id=d1,int-prop=12,enum-prop=beta",
+                               &error_abort);
     g_autofree char *path = object_get_canonical_path(OBJECT(dev));
     g_autofree char *e = object_property_get_str(OBJECT(dev), "enum-prop",
                                                  &error_abort);
@@ -44,7 +27,7 @@ static void test_device_add_basic(void)
     g_assert(qdev_find_device("/machine/peripheral/d1", &error_abort) == dev);
 
     /* Anonymous devices go to peripheral-anon. */
-    dev = add("x-test-device", &error_abort);
+    dev = dev_add("x-test-device", &error_abort);
     g_free(path);
     path = object_get_canonical_path(OBJECT(dev));
     g_assert_true(g_str_has_prefix(path, "/machine/peripheral-anon/device["));
@@ -56,33 +39,34 @@ static void test_device_add_errors(void)
 {
     Error *err = NULL;
 
-    add_fails("nope", "'nope' is not a valid device model name");
-    add_fails("device", "Parameter 'driver' expects a non-abstract device "
-              "type");
-    add_fails("x-test-device,nope=1", "Property 'x-test-device.nope' not "
-              "found");
-    add_fails("x-test-device,bool-prop=2",
-              "Parameter 'bool-prop' expects 'on' or 'off'");
-    add_fails("x-test-device,id=9x", "Parameter 'id' expects an identifier");
-    add_fails("x-test-bus-device,bus=nobus", "Bus 'nobus' not found");
-    add_fails("x-test-bus-device", "No 'x-test-bus' bus found for device "
-              "'x-test-bus-device'");
-    add_fails("x-test-device,fail-realize=on,id=f1",
-              "x-test-device: realize failed as requested "
-              "(fail-realize=on)");
+    dev_add_fails("nope", "'nope' is not a valid device model name");
+    dev_add_fails("device", "Parameter 'driver' expects a non-abstract device "
+                  "type");
+    dev_add_fails("x-test-device,nope=1", "Property 'x-test-device.nope' not "
+                  "found");
+    dev_add_fails("x-test-device,bool-prop=2",
+                  "Parameter 'bool-prop' expects 'on' or 'off'");
+    dev_add_fails("x-test-device,id=9x",
+                  "Parameter 'id' expects an identifier");
+    dev_add_fails("x-test-bus-device,bus=nobus", "Bus 'nobus' not found");
+    dev_add_fails("x-test-bus-device", "No 'x-test-bus' bus found for device "
+                  "'x-test-bus-device'");
+    dev_add_fails("x-test-device,fail-realize=on,id=f1",
+                  "x-test-device: realize failed as requested "
+                  "(fail-realize=on)");
     /* The failed device left nothing behind. */
     g_assert_null(qdev_find_device("f1", &err));
     g_assert_cmpint(error_get_class(err), ==, ERROR_CLASS_DEVICE_NOT_FOUND);
     error_free(err);
 
-    g_assert_nonnull(add("x-test-device,id=dup", &error_abort));
-    add_fails("x-test-device,id=dup", "Duplicate device ID 'dup'");
+    g_assert_nonnull(dev_add("x-test-device,id=dup", &error_abort));
+    dev_add_fails("x-test-device,id=dup", "Duplicate device ID 'dup'");
     object_unparent(OBJECT(qdev_find_device("dup", &error_abort)));
 }
 
 static void test_frozen_after_realize(void)
 {
-    DeviceState *dev = add("x-test-device,id=fz", &error_abort);
+    DeviceState *dev = dev_add("x-test-device,id=fz", &error_abort);
     Error *err = NULL;
 
     g_assert_false(object_property_set_bool(OBJECT(dev), "bool-prop", true,
@@ -98,22 +82,23 @@ static void test_frozen_after_realize(void)
 
 static void test_bus_and_hotplug(void)
 {
-    DeviceState *br = add("x-test-bridge,id=br0", &error_abort);
-    DeviceState *hbr = add("x-test-bridge,id=hbr0,hotplug=on", &error_abort);
+    DeviceState *br = dev_add("x-test-bridge,id=br0", &error_abort);
+    DeviceState *hbr = dev_add("x-test-bridge,id=hbr0,hotplug=on",
+                               &error_abort);
     DeviceState *d;
     Error *err = NULL;
 
-    d = add("x-test-bus-device,bus=br0,id=bd1", &error_abort);
+    d = dev_add("x-test-bus-device,bus=br0,id=bd1", &error_abort);
     g_assert(d->parent_bus == br->child_buses->data);
-    add_fails("x-test-device,bus=br0",
-              "Device 'x-test-device' can't go on x-test-bus bus");
+    dev_add_fails("x-test-device,bus=br0",
+                  "Device 'x-test-device' can't go on x-test-bus bus");
 
     qdev_hotplug = true;
     /* Machine built: a bus without a handler refuses device_add... */
-    add_fails("x-test-bus-device,bus=br0",
-              "Bus 'br0' does not support hotplugging");
-    add_fails("x-test-device", "Device 'x-test-device' can not be "
-              "hotplugged on this machine");
+    dev_add_fails("x-test-bus-device,bus=br0",
+                  "Bus 'br0' does not support hotplugging");
+    dev_add_fails("x-test-device", "Device 'x-test-device' can not be "
+                  "hotplugged on this machine");
     /* ...and device_del. */
     g_assert_false(qdev_unplug(d, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
@@ -123,7 +108,7 @@ static void test_bus_and_hotplug(void)
     g_assert_true(d->realized);
 
     /* A bus with a handler takes and releases devices at run time. */
-    d = add("x-test-bus-device,bus=hbr0,id=hd1", &error_abort);
+    d = dev_add("x-test-bus-device,bus=hbr0,id=hd1", &error_abort);
     g_assert_true(d->realized);
     g_assert_cmpuint(((BusState *)hbr->child_buses->data)->children->len,
                      ==, 1);
@@ -146,12 +131,12 @@ static void test_globals_and_reset(void)
     Error *err = NULL;
 
     qdev_prop_register_global("x-test-bridge", "hotplug", "on");
-    dev = add("x-test-bridge,id=gb", &error_abort);
+    dev = dev_add("x-test-bridge,id=gb", &error_abort);
     g_assert_true(object_property_get_bool(OBJECT(dev), "hotplug",
                                            &error_abort));
     object_unparent(OBJECT(dev));
     /* The command line wins over -global. */
-    dev = add("x-test-bridge,id=gb,hotplug=off", &error_abort);
+    dev = dev_add("x-test-bridge,id=gb,hotplug=off", &error_abort);
     g_assert_false(object_property_get_bool(OBJECT(dev), "hotplug",
                                             &error_abort));
     object_unparent(OBJECT(dev));
@@ -163,7 +148,7 @@ static void test_globals_and_reset(void)
                     "'x-test-bus-device.nope' not found");
     error_free(err);
 
-    dev = add("x-test-device,id=rs", &error_abort);
+    dev = dev_add("x-test-device,id=rs", &error_abort);
     g_assert_cmpint(object_property_get_int(OBJECT(dev), "x-resets",
                                             &error_abort), ==, 0);
     device_cold_reset(dev);
