@@ -225,10 +225,14 @@ MSIMessage msi_get_message(PCIDevice *dev, unsigned vector)
 void msi_send_message(PCIDevice *dev, MSIMessage msg)
 {
     MemTxAttrs attrs = pci_dma_attrs(dev);
-    MemTxResult res;
+    MemTxResult res = MEMTX_ERROR;
 
-    address_space_stl_le(pci_get_address_space(dev), msg.address, msg.data,
-                         attrs, &res);
+    /* A message that loops back to the function is dropped. */
+    if (pci_bus_master_enter(dev)) {
+        address_space_stl_le(pci_get_address_space(dev), msg.address,
+                             msg.data, attrs, &res);
+        pci_bus_master_exit(dev);
+    }
     trace_msi_send_message(dev->name, attrs.requester_id, msg.address,
                            msg.data, memtx_result_str(res));
     if (res != MEMTX_OK) {
@@ -301,11 +305,15 @@ void msi_write_config(PCIDevice *dev, uint32_t addr, uint32_t val, int len)
     if (!ranges_overlap(addr, len, dev->msi_cap, msi_cap_size(flags))) {
         return;
     }
-    flags = msi_clamp_qsize(dev, flags);
     trace_msi_write_config(dev->name, addr, val, len, flags);
     if (!(flags & PCI_MSI_FLAGS_ENABLE)) {
         return;
     }
+    /*
+     * Clamped only while MSI is enabled, as in QEMU: while it is off the
+     * field reads back what the guest wrote.
+     */
+    flags = msi_clamp_qsize(dev, flags);
     /* MSI and INTx are mutually exclusive (6.8.3.3). */
     if (dev->irq_state) {
         pci_irq_deassert(dev);

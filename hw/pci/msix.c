@@ -192,16 +192,18 @@ static void msix_table_write(void *opaque, hwaddr addr, uint64_t val,
     PCIDevice *dev = opaque;
     unsigned vector = addr / PCI_MSIX_ENTRY_SIZE;
     bool was_masked = msix_is_masked(dev, vector);
-    uint8_t *ctrl = msix_vector_ctrl(dev, vector);
 
     trace_msix_table_write(dev->name, addr, val, size);
+    /*
+     * Vector control bits 31:1 are reserved, and what writing them does
+     * is undefined (6.8.2.9): they are kept as written, as QEMU keeps
+     * them, so that a guest reads back the same value from both.
+     */
     if (size == 8) {
         pci_set_quad(dev->msix_table + addr, val);
     } else {
         pci_set_long(dev->msix_table + addr, val);
     }
-    /* Vector control bits 31:1 are reserved: they read as zero. */
-    pci_set_long(ctrl, pci_get_long(ctrl) & PCI_MSIX_ENTRY_CTRL_MASKBIT);
     msix_mask_changed(dev, vector, was_masked);
 }
 

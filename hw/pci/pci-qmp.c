@@ -121,17 +121,34 @@ static JsonObject *bridge_bus_info(PCIDevice *dev)
     return o;
 }
 
+/* Is bus dev's secondary bus or a bus behind it? */
+static bool pci_bus_is_behind(PCIBus *bus, PCIDevice *dev)
+{
+    for (; bus && bus->parent_dev; bus = pci_get_bus(bus->parent_dev)) {
+        if (bus->parent_dev == dev) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static JsonObject *query_pci_bridge(PCIDevice *dev, PCIBus *bus)
 {
     JsonObject *o = json_object_new();
     int secondary = dev->config[PCI_SECONDARY_BUS];
 
     json_object_set_object_member(o, "bus", bridge_bus_info(dev));
-    /* A bus the guest has not numbered yet is not listed, as in QEMU. */
+    /*
+     * A bus the guest has not numbered yet is not listed, as in QEMU;
+     * nor is a bus that is not behind the bridge: a secondary bus number
+     * equal to the bridge's own bus number names the bridge's bus, and
+     * listing it again would recurse without end (QEMU overflows its
+     * stack there).
+     */
     if (secondary) {
         PCIBus *child = pci_find_bus_nr(bus, secondary);
 
-        if (child) {
+        if (child && pci_bus_is_behind(child, dev)) {
             json_object_set_array_member(o, "devices",
                                          query_pci_devices(child, secondary));
         }

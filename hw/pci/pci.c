@@ -320,6 +320,9 @@ static pcibus_t pci_bar_address(PCIDevice *dev, int n)
     int off = pci_bar(dev, n);
     pcibus_t addr, last;
 
+    if (!dev->has_power) {
+        return PCI_BAR_UNMAPPED;
+    }
     if (r->type & PCI_BASE_ADDRESS_SPACE_IO) {
         if (!(cmd & PCI_COMMAND_IO)) {
             return PCI_BAR_UNMAPPED;
@@ -602,6 +605,15 @@ static void pci_update_irq_disabled(PCIDevice *dev, bool was_disabled)
     }
 }
 
+/* Bus-master DMA flows while the master bit is set and there is power. */
+static void pci_update_bus_master(PCIDevice *dev)
+{
+    memory_region_set_enabled(&dev->bus_master_enable_region,
+                              dev->has_power &&
+                              (pci_get_word(dev->config + PCI_COMMAND) &
+                               PCI_COMMAND_MASTER));
+}
+
 /* ---- config accesses ---- */
 
 uint32_t pci_default_read_config(PCIDevice *dev, uint32_t addr, int len)
@@ -649,8 +661,7 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
         if ((cmd ^ old_cmd) & PCI_COMMAND_MASTER) {
             trace_pci_bus_master(dev->name, cmd & PCI_COMMAND_MASTER);
         }
-        memory_region_set_enabled(&dev->bus_master_enable_region,
-                                  cmd & PCI_COMMAND_MASTER);
+        pci_update_bus_master(dev);
     }
     msi_write_config(dev, addr, val, len);
     msix_write_config(dev, addr, val, len);
@@ -693,7 +704,7 @@ void pci_device_reset(PCIDevice *dev)
         }
     }
     pci_update_mappings(dev);
-    memory_region_set_enabled(&dev->bus_master_enable_region, false);
+    pci_update_bus_master(dev);
 
     if (dev->msi_cap) {
         msi_reset(dev);
@@ -712,6 +723,20 @@ void pci_device_reset(PCIDevice *dev)
 static void pci_qdev_reset(DeviceState *qdev)
 {
     pci_device_reset(PCI_DEVICE(qdev));
+}
+
+void pci_set_power(PCIDevice *dev, bool on)
+{
+    if (!dev->config || dev->has_power == on) {
+        return;
+    }
+    trace_pci_set_power(dev->name, on);
+    dev->has_power = on;
+    pci_update_mappings(dev);
+    pci_update_bus_master(dev);
+    if (!on) {
+        device_cold_reset(DEVICE(dev));
+    }
 }
 
 /* ---- DMA and the IOMMU ---- */
@@ -812,9 +837,7 @@ static void pci_bus_master_attach(PCIDevice *dev)
     memory_region_init_alias(&dev->bus_master_enable_region, OBJECT(dev),
                              "bus master", root, 0,
                              memory_region_size(root));
-    memory_region_set_enabled(&dev->bus_master_enable_region,
-                              pci_get_word(dev->config + PCI_COMMAND) &
-                              PCI_COMMAND_MASTER);
+    pci_update_bus_master(dev);
     memory_region_add_subregion(&dev->bus_master_container_region, 0,
                                 &dev->bus_master_enable_region);
 }
@@ -843,6 +866,35 @@ AddressSpace *pci_get_address_space(PCIDevice *dev)
     return &dev->bus_master_as;
 }
 
+/* Bus-master accesses in progress, of all functions. */
+static unsigned pci_bus_master_depth;
+
+bool pci_bus_master_enter(PCIDevice *dev)
+{
+    if (dev->bus_master_busy) {
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: bus-master access blocked: it "
+                      "re-enters the function from its own DMA or MSI\n",
+                      dev->name);
+        trace_pci_bus_master_reentry(dev->name);
+        return false;
+    }
+    dev->bus_master_busy = true;
+    pci_bus_master_depth++;
+    return true;
+}
+
+void pci_bus_master_exit(PCIDevice *dev)
+{
+    g_assert(dev->bus_master_busy && pci_bus_master_depth);
+    dev->bus_master_busy = false;
+    pci_bus_master_depth--;
+}
+
+bool pci_bus_master_in_progress(void)
+{
+    return pci_bus_master_depth != 0;
+}
+
 MemTxAttrs pci_dma_attrs(PCIDevice *dev)
 {
     return (MemTxAttrs) {
@@ -854,24 +906,39 @@ MemTxAttrs pci_dma_attrs(PCIDevice *dev)
 MemTxResult pci_dma_read(PCIDevice *dev, dma_addr_t addr, void *buf,
                          dma_addr_t len)
 {
-    return dma_memory_read(&dev->bus_master_as, addr, buf, len,
-                           pci_dma_attrs(dev));
+    MemTxResult r;
+
+    if (!pci_bus_master_enter(dev)) {
+        memset(buf, 0, len);
+        return MEMTX_ERROR;
+    }
+    r = dma_memory_read(&dev->bus_master_as, addr, buf, len,
+                        pci_dma_attrs(dev));
+    pci_bus_master_exit(dev);
+    return r;
 }
 
 MemTxResult pci_dma_write(PCIDevice *dev, dma_addr_t addr, const void *buf,
                           dma_addr_t len)
 {
-    return dma_memory_write(&dev->bus_master_as, addr, buf, len,
-                            pci_dma_attrs(dev));
+    MemTxResult r;
+
+    if (!pci_bus_master_enter(dev)) {
+        return MEMTX_ERROR;
+    }
+    r = dma_memory_write(&dev->bus_master_as, addr, buf, len,
+                         pci_dma_attrs(dev));
+    pci_bus_master_exit(dev);
+    return r;
 }
 
 /* ---- realize / unrealize ---- */
 
 /*
  * Choose the devfn for dev on bus with QEMU's rules and messages: a
- * pxb-pcie's bus takes bridges only, a busy or (below a port) non-zero
- * slot is refused, and functions of one slot must agree about
- * multifunction.
+ * pxb-pcie's bus takes bridges only, a busy slot is refused, a function
+ * hot-added next to a function 0 the guest has seen is refused, and
+ * functions of one slot must agree about multifunction.
  */
 static bool pci_place(PCIDevice *dev, PCIBus *bus, const char *name,
                       int *pdevfn, Error **errp)
@@ -909,11 +976,6 @@ static bool pci_place(PCIDevice *dev, PCIBus *bus, const char *name,
     slot = PCI_SLOT(devfn);
     fn = PCI_FUNC(devfn);
 
-    if (slot && pci_bus_is_port_link(bus)) {
-        error_setg(errp, "PCI: slot %d is not valid for %s, parent device "
-                   "only allows plugging into slot 0.", slot, name);
-        return false;
-    }
     f0 = pci_bus_is_port_link(bus) ? bus->devices[0]
                                    : bus->devices[PCI_DEVFN(slot, 0)];
     if (qdev_hotplug && dev->devfn >= 0 && f0) {
@@ -971,6 +1033,7 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     dev->bus = bus;
     g_strlcpy(dev->name, name, sizeof(dev->name));
     dev->irq_state = 0;
+    dev->has_power = true;
     pci_config_alloc(dev, express ? PCIE_CONFIG_SPACE_SIZE
                                   : PCI_CONFIG_SPACE_SIZE);
     pci_config_init(dev, pc);
@@ -994,6 +1057,16 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
         dev->bus = NULL;
         dev->devfn = requested;
         return false;
+    }
+    /*
+     * Only device 0 exists below a PCI Express port (PCIe Base 4.0,
+     * 7.3.1), so a guest never finds this function; QEMU 10 accepts it
+     * with a warning for a PCI Express function, silently for a
+     * conventional one, and so do we.
+     */
+    if (express && PCI_SLOT(devfn) && pci_bus_is_port_link(bus)) {
+        warn_report("PCI: slot %d is not valid for %s, parent device only "
+                    "allows plugging into slot 0.", PCI_SLOT(devfn), name);
     }
     trace_pci_realize(dev->name, pci_bus_num(bus), PCI_SLOT(devfn),
                       PCI_FUNC(devfn), dev->config_size);

@@ -199,7 +199,10 @@ PCIBus *pci_device_child_bus(PCIDevice *d)
     return NULL;
 }
 
-/* Does bridge d forward bus number n (and is its secondary bus live)? */
+/*
+ * Does bridge d forward bus number n to the buses behind its secondary
+ * bus?  Not while the secondary bus is held in reset.
+ */
 static bool pci_bridge_covers(PCIDevice *d, int n)
 {
     const uint8_t *c = d->config;
@@ -248,6 +251,15 @@ PCIBus *pci_find_bus_nr(PCIBus *bus, int bus_num)
         child = pci_device_child_bus(d);
         if (!child) {
             continue;
+        }
+        /*
+         * A bridge's own secondary bus answers to its number whatever
+         * the subordinate register or the secondary bus reset bit say,
+         * as in QEMU (firmware often programs the secondary bus number
+         * alone); only the buses further down need the range.
+         */
+        if (pci_bus_num(child) == bus_num) {
+            return child;
         }
         /* A pxb-pcie's root bus sits below bus 0 with its own range. */
         if (pci_bus_is_root(child) ? !pci_root_covers(child, bus_num)

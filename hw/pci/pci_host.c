@@ -5,8 +5,9 @@
  * the root bus, and read or write its config space through its class's
  * hooks.  What is not there reads as all ones and ignores writes, as on
  * real hardware (a master abort completes with all ones): an absent
- * function, functions 1-7 of a slot without function 0, and offsets past
- * the function's config space (256 bytes for a conventional function).
+ * function, functions 1-7 of a slot without function 0, offsets past the
+ * function's config space (256 bytes for a conventional function), and a
+ * function whose slot has its power turned off.
  */
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
@@ -29,7 +30,8 @@ static PCIDevice *pci_host_find(PCIBus *root, int bus_num, int devfn,
         return NULL;
     }
     dev = pci_find_device(root, bus_num, devfn);
-    if (!dev || !dev->config) {
+    /* An unpowered function (its slot is off) is not there either. */
+    if (!dev || !dev->config || !dev->has_power) {
         return NULL;
     }
     /* Functions 1-7 exist only when function 0 does. */

@@ -149,6 +149,26 @@ static void slot_set_link_active(PCIDevice *dev, bool on)
     pci_set_word(exp_reg(dev, PCI_EXP_LNKSTA), lnksta);
 }
 
+/*
+ * The functions in the slot have power while its power controller is on
+ * (always, without a power controller), as QEMU 10's port gives it; an
+ * unpowered function answers no configuration request (pci_set_power).
+ */
+static void slot_update_power(PCIDevice *dev)
+{
+    PCIBus *bus = slot_bus(dev);
+    bool on = !PCIE_SLOT(dev)->power_controller ||
+              (pci_get_word(exp_reg(dev, PCI_EXP_SLTCTL)) &
+               PCI_EXP_SLTCTL_PCC) == PCI_EXP_SLTCTL_PWR_ON;
+    int devfn;
+
+    for (devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        if (bus->devices[devfn]) {
+            pci_set_power(bus->devices[devfn], on);
+        }
+    }
+}
+
 /* ---- the hotplug interrupt (PCIe 6.7.3.4) ---- */
 
 /*
@@ -247,6 +267,10 @@ static void slot_unplug_all(PCIDevice *dev)
     PCIBus *bus = slot_bus(dev);
     int devfn;
 
+    /* Whatever a deferred power-off would have removed goes now. */
+    if (PCIE_SLOT(dev)->unplug_bh) {
+        qemu_bh_cancel(PCIE_SLOT(dev)->unplug_bh);
+    }
     for (devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
         PCIDevice *child = bus->devices[devfn];
 
@@ -256,6 +280,20 @@ static void slot_unplug_all(PCIDevice *dev)
     }
     slot_set_sta(dev, PCI_EXP_SLTSTA_PDC, PCI_EXP_SLTSTA_PDS);
     slot_set_link_active(dev, false);
+}
+
+/*
+ * The guest powered the slot off with a bus-master write: a function's
+ * DMA or MSI reached the port's config space.  That function may be in
+ * the slot, and its code is still on the stack below the write, so the
+ * unplug happens once the access has returned (from the main loop).
+ */
+static void slot_unplug_bh(void *opaque)
+{
+    PCIDevice *dev = opaque;
+
+    slot_unplug_all(dev);
+    slot_hp_notify(dev);
 }
 
 static bool slot_check_locked(PCIDevice *dev, Error **errp)
@@ -279,6 +317,10 @@ static bool pcie_slot_pre_plug(HotplugHandler *hh, DeviceState *dev,
                    "'%s'", DEVICE(port)->id ? DEVICE(port)->id : "");
         return false;
     }
+    /* QEMU checks the interlock before it places the function. */
+    if (!slot_check_locked(port, errp)) {
+        return false;
+    }
     /*
      * Below a port only function 0 tells the guest about the slot: a
      * function hot-added next to it would never be seen (an explicit
@@ -291,7 +333,7 @@ static bool pcie_slot_pre_plug(HotplugHandler *hh, DeviceState *dev,
                    object_get_typename(OBJECT(dev)));
         return false;
     }
-    return slot_check_locked(port, errp);
+    return true;
 }
 
 static bool pcie_slot_plug(HotplugHandler *hh, DeviceState *dev,
@@ -314,6 +356,7 @@ static bool pcie_slot_plug(HotplugHandler *hh, DeviceState *dev,
             pci_set_word(exp_reg(port, PCI_EXP_SLTCTL),
                          (ctl & ~PCI_EXP_SLTCTL_PCC) | PCI_EXP_SLTCTL_PWR_ON);
         }
+        slot_update_power(port);
         return true;
     }
     /*
@@ -327,6 +370,8 @@ static bool pcie_slot_plug(HotplugHandler *hh, DeviceState *dev,
         slot_set_sta(port, PCI_EXP_SLTSTA_PDS, 0);
         slot_set_link_active(port, true);
         slot_event(port, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_ABP);
+        /* Into a slot the guest left off: no power until it turns it on. */
+        slot_update_power(port);
     }
     return true;
 }
@@ -426,8 +471,14 @@ static void slot_write_control(PCIDevice *dev, uint16_t old_ctl,
         (!(old_ctl & PCI_EXP_SLTCTL_PCC) ||
          (old_ctl & PCI_EXP_SLTCTL_PIC) != PCI_EXP_SLTCTL_PWR_IND_OFF)) {
         trace_pcie_slot_power(dev->name, false);
-        slot_unplug_all(dev);
+        if (pci_bus_master_in_progress()) {
+            trace_pcie_slot_power_deferred(dev->name);
+            qemu_bh_schedule(PCIE_SLOT(dev)->unplug_bh);
+        } else {
+            slot_unplug_all(dev);
+        }
     }
+    slot_update_power(dev);
     slot_hp_notify(dev);
     slot_event(dev, PCI_EXP_SLTSTA_CC);
 }
@@ -480,6 +531,7 @@ void pcie_cap_slot_reset(PCIDevice *dev)
     /* Events are dropped and the interlock released; presence stays. */
     slot_set_sta(dev, 0, PCI_EXP_SLTSTA_EIS | PCI_EXP_SLTSTA_CC |
                  PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_ABP);
+    slot_update_power(dev);
     dev->exp.hpev_notified = slot_hp_level(dev);
 }
 
@@ -511,6 +563,7 @@ bool pcie_slot_init(PCIDevice *dev, Error **errp)
         error_setg(errp, "Can't add chassis slot, error %d", -EBUSY);
         return false;
     }
+    s->unplug_bh = qemu_bh_new(slot_unplug_bh, dev);
 
     pci_set_word(exp_reg(dev, PCI_EXP_FLAGS),
                  pci_get_word(exp_reg(dev, PCI_EXP_FLAGS)) |
@@ -566,6 +619,7 @@ void pcie_slot_exit(PCIDevice *dev)
         pcie_slots = g_slist_remove(pcie_slots, s);
         s->registered = false;
     }
+    g_clear_pointer(&s->unplug_bh, qemu_bh_delete);
     if (slot_bus(dev)) {
         qbus_set_hotplug_handler(BUS(slot_bus(dev)), NULL);
     }

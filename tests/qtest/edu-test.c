@@ -558,6 +558,29 @@ static void test_msi_its(void)
     edu_quit(e);
 }
 
+/*
+ * An MSI aimed at the function's own IRQ_RAISE register: the message
+ * raises once more, whose MSI would raise again, without end.  QEMU's
+ * re-entrancy guard blocks the loop; so does ours (at the message the
+ * loop-back write sends), and the machine carries on.  With the message
+ * data equal to the raised bit both end with the same status.
+ */
+static void test_msi_loop(void)
+{
+    Edu *e = edu_start(NULL, "-d guest_errors");
+
+    edu_msi_enable(e, e->bar + EDU_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_IRQ_RAISE, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
+    edu_writel(e, EDU_IRQ_ACK, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    if (qtest_accel_is_qtest()) {
+        g_assert_true(stderr_has(e, "edu: bus-master access blocked"));
+    }
+    edu_quit(e);
+}
+
 /* ---- DMA ---- */
 
 static void test_dma_copy(void)
@@ -838,6 +861,47 @@ static void test_reset(void)
     edu_quit(e);
 }
 
+/*
+ * Ours: the guest points a DMA of the edu behind a root port at the
+ * port's Slot Control (through ECAM) and powers its own slot off.  The
+ * transfer finishes first (its completion interrupt included); then the
+ * function is unplugged, as if the CPU had written the register.
+ */
+static void test_dma_powers_off_own_slot(void)
+{
+    Edu *e = edu_start_full(WIDE_MASK, NULL, true);
+    uint8_t exp = qpci_find_capability(&e->pci, 0, PORT_DEVFN,
+                                       PCI_CAP_ID_EXP, 0);
+    uint16_t off = PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_ATTN_IND_OFF |
+                   PCI_EXP_SLTCTL_PWR_OFF;
+    JsonObject *ev;
+
+    g_assert_cmpint(exp, !=, 0);
+    g_assert_cmphex(qpci_config_readw(&e->pci, 0, PORT_DEVFN,
+                                      exp + PCI_EXP_SLTSTA) &
+                    PCI_EXP_SLTSTA_PDS, ==, PCI_EXP_SLTSTA_PDS);
+    qtest_memwrite(e->qts, SRC_RAM, &off, sizeof(off));
+    edu_dma_sync(e, SRC_RAM, BUF, sizeof(off), DMA_RUN);
+    edu_dma_sync(e, BUF,
+                 qpci_ecam_addr(&e->pci, 0, PORT_DEVFN, exp + PCI_EXP_SLTCTL),
+                 sizeof(off), DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+
+    ev = qtest_qmp_eventwait_ref(e->qts, "DEVICE_DELETED");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_object_get_object_member(ev, "data"), "device"),
+                    ==, "edu0");
+    json_object_unref(ev);
+    g_assert_cmphex(qpci_config_readw(&e->pci, e->busnr, e->devfn,
+                                      PCI_VENDOR_ID), ==, 0xffff);
+    g_assert_cmphex(qpci_config_readw(&e->pci, 0, PORT_DEVFN,
+                                      exp + PCI_EXP_SLTSTA) &
+                    (PCI_EXP_SLTSTA_PDS | PCI_EXP_SLTSTA_PDC), ==,
+                    PCI_EXP_SLTSTA_PDC);
+    /* Unrealize lowered the completion interrupt it had raised. */
+    g_assert_false(edu_intx(e));
+    edu_quit(e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -847,6 +911,7 @@ int main(int argc, char **argv)
     g_test_add_func("/edu/factorial-irq", test_factorial_irq);
     g_test_add_func("/edu/intx", test_intx);
     g_test_add_func("/edu/msi-ram", test_msi_ram);
+    g_test_add_func("/edu/msi-loop", test_msi_loop);
     g_test_add_func("/edu/dma-copy", test_dma_copy);
     g_test_add_func("/edu/dma-busy", test_dma_busy);
     g_test_add_func("/edu/dma-no-master", test_dma_no_master);
@@ -857,6 +922,8 @@ int main(int argc, char **argv)
         g_test_add_func("/edu/dma-out-of-range", test_dma_out_of_range);
         g_test_add_func("/edu/dma-delay", test_dma_delay);
         g_test_add_func("/edu/reset", test_reset);
+        g_test_add_func("/edu/dma-powers-off-own-slot",
+                        test_dma_powers_off_own_slot);
     }
     return g_test_run();
 }

@@ -356,6 +356,14 @@ static void test_msi64_layout(void)
     /* 4 vectors capable (QMASK 2), 64-bit, per-vector mask. */
     g_assert_cmphex(cfg_rd(dev, cap + PCI_MSI_FLAGS, 2), ==, 0x0184);
 
+    /*
+     * While MSI is off the multiple message enable field keeps what the
+     * guest wrote, as QEMU's does: only an enabled MSI clamps it.
+     */
+    cfg_wr(dev, cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_QSIZE, 2);
+    g_assert_cmphex(cfg_rd(dev, cap + PCI_MSI_FLAGS, 2), ==, 0x01f4);
+    g_assert_false(msi_enabled(dev));
+
     /* Writable: QSIZE (clamped to the capable 4) and enable. */
     cfg_wr(dev, cap + PCI_MSI_FLAGS, 0xffff, 2);
     g_assert_cmphex(cfg_rd(dev, cap + PCI_MSI_FLAGS, 2), ==, 0x01a5);
@@ -664,7 +672,10 @@ static void test_msix_layout(void)
     }
     g_assert_cmphex(mmio_rd64(MSIX_PBA), ==, 0);
 
-    /* 4- and 8-byte table accesses; reserved control bits read 0. */
+    /*
+     * 4- and 8-byte table accesses; the reserved control bits keep what
+     * was written, as QEMU's table does.
+     */
     mmio_wr(entry(5, PCI_MSIX_ENTRY_LOWER_ADDR), 0x1122334455667788ull, 8);
     g_assert_cmphex(mmio_rd(entry(5, PCI_MSIX_ENTRY_LOWER_ADDR), 4), ==,
                     0x55667788);
@@ -672,7 +683,10 @@ static void test_msix_layout(void)
                     0x11223344);
     mmio_wr(entry(5, PCI_MSIX_ENTRY_DATA), 0xffffffff00000abcull, 8);
     g_assert_cmphex(mmio_rd64(entry(5, PCI_MSIX_ENTRY_DATA)), ==,
-                    0x100000abcull);
+                    0xffffffff00000abcull);
+    mmio_wr(entry(5, PCI_MSIX_ENTRY_VECTOR_CTRL), 0xfffffffe, 4);
+    g_assert_cmphex(mmio_rd(entry(5, PCI_MSIX_ENTRY_VECTOR_CTRL), 4), ==,
+                    0xfffffffe);
     g_assert_cmphex(msix_get_message(dev, 5).address, ==,
                     0x1122334455667788ull);
     g_assert_cmphex(msix_get_message(dev, 5).data, ==, 0xabc);

@@ -357,9 +357,14 @@ static void test_secondary_reset(void)
     /* Writing it again while set is no new edge. */
     wr(1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
     rp_wr(PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_BUS_RESET, 2);
-    wr(1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
     g_assert_cmphex(pci_get_word(ep->config + PCI_COMMAND), ==, 0);
-    ep->config[PCI_COMMAND] = PCI_COMMAND_MEMORY;
+    /*
+     * While the reset bit is held, the secondary bus itself still
+     * answers configuration requests, as in QEMU (only the buses behind
+     * it drop out of the bus number lookup).
+     */
+    wr(1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(rd(1, 0, PCI_COMMAND, 2), ==, PCI_COMMAND_MEMORY);
     rp_wr(PCI_BRIDGE_CONTROL, PCI_BRIDGE_CTL_BUS_RESET, 2);
     g_assert_cmphex(pci_get_word(ep->config + PCI_COMMAND), ==,
                     PCI_COMMAND_MEMORY);
@@ -572,6 +577,147 @@ static void test_guest_power_off(void)
     finish();
 }
 
+/*
+ * A register window that turns writes into writes of the port's Slot
+ * Control: what the guest gets by pointing a function's DMA or MSI at
+ * the port's ECAM space.
+ */
+typedef struct SltctlWindow {
+    MemoryRegion mr;
+    int writes;
+    bool busy_inside;
+} SltctlWindow;
+
+#define SLTCTL_WINDOW 0x50000000ULL     /* outside the fixture's windows */
+
+static void sltctl_window_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    SltctlWindow *w = opaque;
+
+    w->writes++;
+    w->busy_inside = pci_bus_master_in_progress();
+    rp_wr(RP_SLTCTL, val, 2);
+}
+
+static const MemoryRegionOps sltctl_window_ops = {
+    .write = sltctl_window_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+};
+
+/*
+ * The function in the slot powers the slot off with its own DMA: it is
+ * still running when the write lands, so it must not be unrealized
+ * under its feet; the unplug happens once its access has returned.
+ */
+static void test_power_off_by_dma(void)
+{
+    SltctlWindow w = { 0 };
+    PCIDevice *ep;
+    PCIDevice *rp = rp_with_endpoint(&ep);
+    uint16_t off = PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_ATTN_IND_OFF |
+                   PCI_EXP_SLTCTL_PWR_OFF;
+
+    memory_region_init_io(&w.mr, NULL, &sltctl_window_ops, &w,
+                          "sltctl-window", 4);
+    memory_region_add_subregion(get_system_memory(), SLTCTL_WINDOW, &w.mr);
+    qdev_hotplug = true;
+    rp_wr(PCI_PRIMARY_BUS, 0x00010100, 4);
+    wr(1, 0, PCI_COMMAND, PCI_COMMAND_MASTER, 2);
+
+    g_assert_cmpint(pci_dma_write(ep, SLTCTL_WINDOW, &off, 2), ==,
+                    MEMTX_OK);
+    g_assert_cmpint(w.writes, ==, 1);
+    g_assert_true(w.busy_inside);
+    /* Commanded and completed, but the function is still there. */
+    g_assert_cmphex(sltctl() & PCI_EXP_SLTCTL_PCC, ==, PCI_EXP_SLTCTL_PCC);
+    g_assert_cmphex(sltsta(), ==, PCI_EXP_SLTSTA_PDS | PCI_EXP_SLTSTA_CC);
+    g_assert(sec_bus(rp)->devices[0] == ep);
+    g_assert_true(DEVICE(ep)->realized);
+
+    /* Back in the main loop: the power-off takes effect. */
+    while (g_main_context_iteration(NULL, false)) {
+        continue;
+    }
+    g_assert_null(sec_bus(rp)->devices[0]);
+    g_assert_null(qdev_find_device("ep", NULL));
+    g_assert_cmphex(sltsta(), ==, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_CC);
+    g_assert_cmphex(rp_rd(RP_LNKSTA, 2) & PCI_EXP_LNKSTA_DLLLA, ==, 0);
+    g_assert_cmphex(rd(1, 0, PCI_VENDOR_ID, 4), ==, 0xffffffff);
+
+    /* A CPU write (no bus-master access under way) acts at once. */
+    ep = pci_fixture_add(TYPE_PCIE_FIXTURE_DEV, sec_bus(rp), 0, "ep2",
+                         &error_abort);
+    rp_wr(RP_SLTCTL, PCI_EXP_SLTCTL_PWR_IND_ON | PCI_EXP_SLTCTL_ATTN_IND_OFF |
+          PCI_EXP_SLTCTL_PWR_ON, 2);
+    g_assert(sec_bus(rp)->devices[0] == ep);
+    rp_wr(RP_SLTCTL, off, 2);
+    g_assert_null(sec_bus(rp)->devices[0]);
+    g_assert_null(qdev_find_device("ep2", NULL));
+
+    memory_region_del_subregion(get_system_memory(), &w.mr);
+    memory_region_destroy(&w.mr);
+    finish();
+}
+
+/*
+ * Slot power, as QEMU 10's port has it: a function in a slot whose power
+ * controller is off answers no configuration request, decodes no BAR,
+ * and comes back from reset when the guest turns the power on.
+ */
+static void test_slot_power(void)
+{
+    PCIDevice *rp = rp_new(NULL);
+    DeviceState *e1;
+    Error *err = NULL;
+    uint16_t blink_off = PCI_EXP_SLTCTL_PWR_IND_BLINK |
+                         PCI_EXP_SLTCTL_ATTN_IND_OFF | PCI_EXP_SLTCTL_PWR_OFF;
+
+    rp_wr(PCI_PRIMARY_BUS, 0x00010100, 4);
+    rp_wr(PCI_MEMORY_BASE, 0x10101010, 4);
+    rp_wr(PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    /* Hot-added into the empty (unpowered) slot: not there yet. */
+    g_assert_cmphex(sltctl() & PCI_EXP_SLTCTL_PCC, ==, PCI_EXP_SLTCTL_PCC);
+    qdev_hotplug = true;
+    e1 = add("x-pcie-fixture-dev,bus=rp1,id=e1", &error_abort);
+    g_assert_false(PCI_DEVICE(e1)->has_power);
+    g_assert_cmphex(rd(1, 0, PCI_VENDOR_ID, 4), ==, 0xffffffff);
+    wr(1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(pci_get_word(PCI_DEVICE(e1)->config + PCI_COMMAND), ==,
+                    0);
+    /* The guest powers the slot on: the function appears. */
+    rp_wr(RP_SLTCTL, SLOT_ON_CTL, 2);
+    g_assert_true(PCI_DEVICE(e1)->has_power);
+    g_assert_cmphex(rd(1, 0, PCI_VENDOR_ID, 2), ==, PCI_FIXTURE_VENDOR);
+    wr(1, 0, PCI_BASE_ADDRESS_0, EP_BAR0, 4);
+    wr(1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(mem_rd(EP_BAR0), ==, PCI_FIXTURE_MAGIC);
+
+    /*
+     * Power off with the power indicator blinking: no unplug (that
+     * needs the indicator off), but the function loses power and state.
+     */
+    rp_wr(RP_SLTCTL, blink_off, 2);
+    g_assert(qdev_find_device("e1", &error_abort) == e1);
+    g_assert_false(PCI_DEVICE(e1)->has_power);
+    g_assert_cmphex(rd(1, 0, PCI_VENDOR_ID, 4), ==, 0xffffffff);
+    g_assert_cmphex(mem_rd(EP_BAR0), ==, 0);
+    rp_wr(RP_SLTCTL, SLOT_ON_CTL, 2);
+    g_assert_cmphex(rd(1, 0, PCI_COMMAND, 2), ==, 0);
+    g_assert_cmphex(rd(1, 0, PCI_BASE_ADDRESS_0, 4), ==, 0);
+    g_assert_cmphex(mem_rd(EP_BAR0), ==, 0);
+
+    /* The interlock is checked before the function is placed (QEMU). */
+    rp_wr(RP_SLTCTL, SLOT_ON_CTL | PCI_EXP_SLTCTL_EIC, 2);
+    g_assert_null(add("x-pcie-fixture-dev,bus=rp1,id=e2", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "slot is electromechanically locked: Device or resource "
+                    "busy");
+    g_clear_pointer(&err, error_free);
+    g_assert(sec_bus(rp)->devices[0] == PCI_DEVICE(e1));
+    finish();
+}
+
 static void test_msix_masked(void)
 {
     rp_new(NULL);
@@ -700,6 +846,9 @@ int main(int argc, char **argv)
                     test_hotplug_multifunction);
     g_test_add_func("/pcie-port/hotplug/guest-power-off",
                     test_guest_power_off);
+    g_test_add_func("/pcie-port/hotplug/power-off-by-dma",
+                    test_power_off_by_dma);
+    g_test_add_func("/pcie-port/hotplug/slot-power", test_slot_power);
     g_test_add_func("/pcie-port/hotplug/msix-masked", test_msix_masked);
     g_test_add_func("/pcie-port/hotplug/intx", test_intx_hotplug);
     g_test_add_func("/pcie-port/hotplug/disabled", test_no_hotplug);

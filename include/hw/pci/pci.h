@@ -227,6 +227,13 @@ struct PCIDevice {
     MemoryRegion bus_master_container_region;
     MemoryRegion bus_master_enable_region;
     AddressSpace *iommu_as;     /* what the IOMMU (or none) gave us */
+    /* A bus-master access of this function is in progress. */
+    bool bus_master_busy;
+    /*
+     * The slot powers the function (pci_set_power): true from realize
+     * on, unless a slot's power controller is off.
+     */
+    bool has_power;
 
     /* INTx: bit n set = pin n asserted by the device. */
     uint8_t irq_state;
@@ -374,6 +381,13 @@ void pci_default_write_config(PCIDevice *dev, uint32_t addr, uint32_t val,
                               int len);
 /* Reset the core state: command, status, BARs, INTx, MSI, MSI-X. */
 void pci_device_reset(PCIDevice *dev);
+/*
+ * Power the function on or off, as a slot's power controller does
+ * (QEMU's pci_set_power): without power it answers no configuration
+ * request (reads all ones), decodes no BAR and masters nothing, and
+ * losing power resets it (and whatever is below it).
+ */
+void pci_set_power(PCIDevice *dev, bool on);
 
 /*
  * Declare BAR region_num (0..5, or PCI_ROM_SLOT) backed by memory, whose
@@ -426,6 +440,24 @@ bool pci_device_set_iommu_device(PCIDevice *dev, HostIOMMUDevice *hiod,
 void pci_device_unset_iommu_device(PCIDevice *dev);
 /* The IOMMU's VIOMMU_FLAG_* (0 without an IOMMU or the hook). */
 uint64_t pci_device_get_viommu_flags(PCIDevice *dev);
+
+/*
+ * Bracket one bus-master access of dev (a DMA transfer, an MSI write).
+ * Enter returns false, with nothing to undo, when dev has one in
+ * progress already: its write came back to it (through its own BAR, or
+ * other functions' MSIs), which would recurse without end; the caller
+ * fails the access with MEMTX_ERROR, as QEMU's re-entrancy guard
+ * does.  pci_dma_read/pci_dma_write and msi_send_message bracket
+ * themselves.
+ */
+bool pci_bus_master_enter(PCIDevice *dev);
+void pci_bus_master_exit(PCIDevice *dev);
+/*
+ * Is some function's bus-master access in progress?  Then the function
+ * that issued it is on the stack: a guest request that would unrealize
+ * functions (a slot powered off) must wait until it has returned.
+ */
+bool pci_bus_master_in_progress(void);
 
 /* The attributes of dev's DMA: its requester ID. */
 MemTxAttrs pci_dma_attrs(PCIDevice *dev);

@@ -30,6 +30,7 @@
 #define HW_PCI_PCIE_PORT_H
 
 #include "hw/pci/pci_bridge.h"
+#include "qemu/main-loop.h"
 
 #define TYPE_PCIE_PORT "pcie-port"
 #define TYPE_PCIE_SLOT "pcie-slot"
@@ -56,6 +57,8 @@ typedef struct PCIESlot {
     bool power_controller;      /* "power_controller_present" */
 
     bool registered;            /* in the chassis table */
+    /* A power-off that a bus-master write asked for (pcie_port.c). */
+    QEMUBH *unplug_bh;
 } PCIESlot;
 
 /*
