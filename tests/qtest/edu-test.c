@@ -280,8 +280,8 @@ static void load_buffer(Edu *e, uint8_t *pattern, uint8_t seed)
 /* Program the MSI capability (64-bit, 1 vector) and enable it. */
 static void edu_msi_enable(Edu *e, uint64_t addr, uint16_t data)
 {
-    uint8_t cap = qpci_find_capability(&e->pci, e->busnr, e->devfn, PCI_CAP_ID_MSI,
-                                       0);
+    uint8_t cap = qpci_find_capability(&e->pci, e->busnr, e->devfn,
+                                       PCI_CAP_ID_MSI, 0);
     uint16_t flags;
 
     g_assert_cmpint(cap, !=, 0);
@@ -291,17 +291,19 @@ static void edu_msi_enable(Edu *e, uint64_t addr, uint16_t data)
                        (uint32_t)addr);
     qpci_config_writel(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_ADDRESS_HI,
                        addr >> 32);
-    qpci_config_writew(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_DATA_64, data);
+    qpci_config_writew(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_DATA_64,
+                       data);
     qpci_config_writew(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_FLAGS,
                        flags | PCI_MSI_FLAGS_ENABLE);
 }
 
 static void edu_msi_set_data(Edu *e, uint16_t data)
 {
-    uint8_t cap = qpci_find_capability(&e->pci, e->busnr, e->devfn, PCI_CAP_ID_MSI,
-                                       0);
+    uint8_t cap = qpci_find_capability(&e->pci, e->busnr, e->devfn,
+                                       PCI_CAP_ID_MSI, 0);
 
-    qpci_config_writew(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_DATA_64, data);
+    qpci_config_writew(&e->pci, e->busnr, e->devfn, cap + PCI_MSI_DATA_64,
+                       data);
 }
 
 static bool stderr_has(Edu *e, const char *text)
@@ -487,7 +489,8 @@ static void test_intx(void)
     edu_writel(e, EDU_IRQ_RAISE, 0x1);
     g_assert_true(edu_intx(e));
     qpci_config_writew(&e->pci, e->busnr, e->devfn, PCI_COMMAND,
-                       qpci_config_readw(&e->pci, e->busnr, e->devfn, PCI_COMMAND) |
+                       qpci_config_readw(&e->pci, e->busnr, e->devfn,
+                                         PCI_COMMAND) |
                        PCI_COMMAND_INTX_DISABLE);
     g_assert_false(edu_intx(e));
     edu_quit(e);

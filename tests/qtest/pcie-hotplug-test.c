@@ -7,8 +7,9 @@
  * power-on and enumeration behind the port), the errors that must leave
  * everything as it was, device_del (the attention button), the guest's
  * power-off and DEVICE_DELETED; removal from a slot the guest left off;
- * and MSI-X masking: a masked vector is held in the PBA and delivered
- * with its programmed data when unmasked.
+ * slot power (a function in a slot that is off is not there); and
+ * MSI-X masking: a masked vector is held in the PBA and delivered with
+ * its programmed data when unmasked.
  *
  * It runs against QEMU 10 too (QTEST_ACCEL=tcg): there the messages go
  * to guest RAM instead of the ITS model, whose x-msi-log is ours.
@@ -345,6 +346,37 @@ static void test_coldplug(void)
 }
 
 /*
+ * Slot power, the same on QEMU: a function hot-added into a slot the
+ * guest left off is not there until the guest powers the slot on; turned
+ * off with the power indicator blinking it stays plugged but vanishes
+ * again, and comes back reset.
+ */
+static void test_slot_power(void)
+{
+    Port *p = port_start(NULL, false);
+
+    command(p, SLOT_OFF);
+    device_add_edu(p, "e1");
+    g_assert_cmpint(messages(p), ==, 1);
+    ack(p, PCI_EXP_SLTSTA_PDC | PCI_EXP_SLTSTA_ABP);
+    g_assert_false(qpci_device_present(&p->pci, RP_BUS, 0));
+    command(p, SLOT_ON);
+    g_assert_true(qpci_device_present(&p->pci, RP_BUS, 0));
+    qpci_config_writew(&p->pci, RP_BUS, 0, PCI_COMMAND, PCI_COMMAND_MASTER);
+    g_assert_cmphex(qpci_config_readw(&p->pci, RP_BUS, 0, PCI_COMMAND), ==,
+                    PCI_COMMAND_MASTER);
+
+    command(p, (SLOT_BLINK & ~PCI_EXP_SLTCTL_PCC) | PCI_EXP_SLTCTL_PWR_OFF);
+    g_assert_true(peripheral_has(p, "e1"));
+    g_assert_false(qpci_device_present(&p->pci, RP_BUS, 0));
+    command(p, SLOT_ON);
+    g_assert_true(qpci_device_present(&p->pci, RP_BUS, 0));
+    g_assert_cmphex(qpci_config_readw(&p->pci, RP_BUS, 0, PCI_COMMAND), ==,
+                    0);
+    port_quit(p);
+}
+
+/*
  * The MSI-X vector: masked, the hotplug event is held (PBA bit) and
  * nothing is written; unmasked, the message lands at its address with
  * the programmed data and the PBA bit clears.
@@ -390,6 +422,7 @@ int main(int argc, char **argv)
     g_test_add_func("/pcie-hotplug/unplug-powered-off",
                     test_unplug_powered_off);
     g_test_add_func("/pcie-hotplug/coldplug", test_coldplug);
+    g_test_add_func("/pcie-hotplug/slot-power", test_slot_power);
     g_test_add_func("/pcie-hotplug/msix-mask", test_msix_mask);
     g_test_add_func("/pcie-hotplug/chassis-conflict", test_chassis_conflict);
     return g_test_run();

@@ -17,6 +17,9 @@
  *     and that write unplugs every function in the slot (DEVICE_DELETED),
  *     clears presence and link active and reports presence changed.  A
  *     slot that is already powered off unplugs at once;
+ *   - the functions in the slot have power (pci_set_power) while the
+ *     power controller is on; a power-off the guest makes with a
+ *     bus-master write (DMA, MSI) unplugs once that access has returned;
  *   - every write to Slot Control completes at once (command completed);
  *   - the hotplug interrupt (PCIe Base 6.7.3.4) is the function's MSI-X
  *     vector (Interrupt Message Number of the capability), else MSI,
