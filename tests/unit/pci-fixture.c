@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "pci-fixture.h"
+#include "monitor/qmp-dispatch.h"
 
 typedef struct PCIFixture {
     PCIBus *bus;
@@ -276,3 +277,27 @@ static const TypeInfo pci_fixture_types[] = {
 };
 
 DEFINE_TYPES(pci_fixture_types)
+
+PCIBus *pci_fixture_child_bus(PCIDevice *d)
+{
+    GSList *l;
+
+    for (l = DEVICE(d)->child_buses; l; l = l->next) {
+        if (object_dynamic_cast(l->data, TYPE_PCI_BUS)) {
+            return PCI_BUS(l->data);
+        }
+    }
+    g_assert_not_reached();
+}
+
+JsonNode *pci_fixture_query_pci(void)
+{
+    const QmpCommand *cmd = qmp_find_command("query-pci");
+    JsonObject *args = json_object_new();
+    JsonNode *ret;
+
+    g_assert_nonnull(cmd);
+    ret = cmd->fn(args, &error_abort);
+    json_object_unref(args);
+    return ret;
+}

@@ -67,6 +67,10 @@ void pci_fixture_cfg_write(int bus, int devfn, uint32_t off, uint32_t val,
 
 /* Level of INTx line 0..3 of pcie.0 (INTA..INTD after swizzling). */
 int pci_fixture_intx_level(int line);
+/* The PCI bus a bridge (or pxb) device owns; asserts it has one. */
+PCIBus *pci_fixture_child_bus(PCIDevice *d);
+/* The reply of QMP query-pci (a new node; json_node_unref it). */
+JsonNode *pci_fixture_query_pci(void);
 /* How many times the line was set (to any level) since init. */
 int pci_fixture_intx_events(int line);
 

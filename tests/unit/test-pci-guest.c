@@ -12,7 +12,6 @@
  * windows).
  */
 #include "qemu/osdep.h"
-#include "monitor/qmp-dispatch.h"
 #include "pci-fixture.h"
 
 #define DEVFN(s, f) PCI_DEVFN((s), (f))
@@ -79,30 +78,6 @@ static const TypeInfo test_types[] = {
 
 DEFINE_TYPES(test_types)
 
-static PCIBus *child_bus(PCIDevice *d)
-{
-    GSList *l;
-
-    for (l = DEVICE(d)->child_buses; l; l = l->next) {
-        if (object_dynamic_cast(l->data, TYPE_PCI_BUS)) {
-            return PCI_BUS(l->data);
-        }
-    }
-    g_assert_not_reached();
-}
-
-static JsonNode *query_pci(void)
-{
-    const QmpCommand *cmd = qmp_find_command("query-pci");
-    JsonObject *args = json_object_new();
-    JsonNode *ret;
-
-    g_assert_nonnull(cmd);
-    ret = cmd->fn(args, &error_abort);
-    json_object_unref(args);
-    return ret;
-}
-
 /* ---- bus numbers ---- */
 
 /*
@@ -115,9 +90,9 @@ static void test_bus_numbers_odd(void)
 {
     PCIBus *root = pci_fixture_init();
     PCIDevice *br1 = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "br1");
-    PCIBus *sec1 = child_bus(br1);
+    PCIBus *sec1 = pci_fixture_child_bus(br1);
     PCIDevice *br2 = add(TYPE_X_BRIDGE, sec1, 0, "br2");
-    PCIBus *sec2 = child_bus(br2);
+    PCIBus *sec2 = pci_fixture_child_bus(br2);
     PCIDevice *ep = add(TYPE_PCIE_FIXTURE_DEV, sec2, 0, NULL);
     JsonNode *ret;
     JsonObject *dev, *bridge;
@@ -142,7 +117,7 @@ static void test_bus_numbers_odd(void)
     g_assert(pci_find_bus_nr(root, 1) == sec1);
     g_assert(pci_find_bus_nr(root, 7) == NULL);
     g_assert_cmphex(cfg_rd(7, 0, PCI_VENDOR_ID, 2), ==, 0xffff);
-    ret = query_pci();
+    ret = pci_fixture_query_pci();
     devs = json_object_get_array_member(
         json_array_get_object_element(json_node_get_array(ret), 0),
         "devices");

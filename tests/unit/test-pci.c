@@ -14,7 +14,6 @@
  * owns a second root bus, and that root bus type.
  */
 #include "qemu/osdep.h"
-#include "monitor/qmp-dispatch.h"
 #include "pci-fixture.h"
 
 #define DEVFN(s, f) PCI_DEVFN((s), (f))
@@ -148,18 +147,6 @@ static const TypeInfo test_types[] = {
 };
 
 DEFINE_TYPES(test_types)
-
-static PCIBus *child_bus(PCIDevice *d)
-{
-    GSList *l;
-
-    for (l = DEVICE(d)->child_buses; l; l = l->next) {
-        if (object_dynamic_cast(l->data, TYPE_PCI_BUS)) {
-            return PCI_BUS(l->data);
-        }
-    }
-    g_assert_not_reached();
-}
 
 /* ---- header and masks ---- */
 
@@ -586,7 +573,7 @@ static void test_slot0_below_port(void)
 {
     PCIBus *root = pci_fixture_init();
     PCIDevice *br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "br1");
-    PCIBus *sec = child_bus(br);
+    PCIBus *sec = pci_fixture_child_bus(br);
     PCIDevice *d;
     int first, last;
 
@@ -641,7 +628,7 @@ static void test_pxb_root(void)
 {
     PCIBus *root = pci_fixture_init();
     PCIDevice *pxb = add(TYPE_X_PXB, NULL, DEVFN(2, 0), "pxb1");
-    PCIBus *pb = child_bus(pxb);
+    PCIBus *pb = pci_fixture_child_bus(pxb);
     PCIDevice *rp, *ep;
     PCIBus *sec;
     g_autoptr(GPtrArray) buses = g_ptr_array_new();
@@ -654,7 +641,7 @@ static void test_pxb_root(void)
     add_fails(TYPE_PCIE_FIXTURE_DEV, pb, -1,
               "PCI: Only PCI/PCIe bridges can be plugged into x-test-pxb");
     rp = add(TYPE_X_BRIDGE, pb, DEVFN(0, 0), "rp1");
-    sec = child_bus(rp);
+    sec = pci_fixture_child_bus(rp);
     ep = add(TYPE_PCIE_FIXTURE_DEV, sec, 0, NULL);
     g_assert(pci_bus_get_root(sec) == pb);
 
@@ -685,7 +672,8 @@ static void test_intx(void)
     PCIDevice *d = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(2, 0), NULL);
     PCIDevice *e = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(6, 0), NULL);
     PCIDevice *br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
-    PCIDevice *f = add(TYPE_PCIE_FIXTURE_DEV, child_bus(br), 0, NULL);
+    PCIDevice *f = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0,
+                       NULL);
     int a = DEVFN(2, 0);
 
     /* INTA of slot 2 is line 2 after the swizzle. */
@@ -911,16 +899,16 @@ static void test_iommu_lookup(void)
 
     /* Below a bridge: pcie.0's ops, asked with the function's own bus. */
     br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
-    ep = add(TYPE_PCIE_FIXTURE_DEV, child_bus(br), 0, NULL);
+    ep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, NULL);
     g_assert(ep->iommu_as == &t0.as);
-    g_assert(t0.bus == child_bus(br));
+    g_assert(t0.bus == pci_fixture_child_bus(br));
     g_assert_cmpint(t0.devfn, ==, 0);
 
     /* Another root complex: never pcie.0's ops. */
     pxb = add(TYPE_X_PXB, NULL, DEVFN(2, 0), NULL);
-    pb = child_bus(pxb);
+    pb = pci_fixture_child_bus(pxb);
     rp = add(TYPE_X_BRIDGE, pb, 0, NULL);
-    pep = add(TYPE_PCIE_FIXTURE_DEV, child_bus(rp), 0, NULL);
+    pep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(rp), 0, NULL);
     g_assert(pxb->iommu_as == &t0.as);  /* the pxb itself is on pcie.0 */
     g_assert(rp->iommu_as == &address_space_memory);
     g_assert(pep->iommu_as == &address_space_memory);
@@ -931,7 +919,7 @@ static void test_iommu_lookup(void)
     pci_setup_iommu(pb, &t_ops, &t1);
     g_assert(pep->iommu_as == &t1.as);
     g_assert(rp->iommu_as == &t1.as);
-    g_assert(t1.bus == child_bus(rp));
+    g_assert(t1.bus == pci_fixture_child_bus(rp));
     g_assert_cmpint(t1.calls, ==, 2);
     g_assert(ep->iommu_as == &t0.as);
     g_assert(d->iommu_as == &t0.as);
@@ -1014,7 +1002,7 @@ static void test_dma(void)
 
     /* Behind a bridge, numbered 3 then 4: computed at each access. */
     br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
-    ep = add(TYPE_PCIE_FIXTURE_DEV, child_bus(br), 0, NULL);
+    ep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, NULL);
     cfg_wr(0, DEVFN(1, 0), PCI_PRIMARY_BUS, 0x030300, 4);
     cfg_wr(3, 0, PCI_COMMAND, PCI_COMMAND_MASTER, 2);
     g_assert_cmpint(pci_dma_write(ep, REC_IOVA, buf, 4), ==, MEMTX_OK);
@@ -1044,18 +1032,6 @@ static void test_hotplug_flags(void)
     pci_fixture_cleanup();
 }
 
-static JsonNode *query_pci(void)
-{
-    const QmpCommand *cmd = qmp_find_command("query-pci");
-    JsonObject *args = json_object_new();
-    JsonNode *ret;
-
-    g_assert_nonnull(cmd);
-    ret = cmd->fn(args, &error_abort);
-    json_object_unref(args);
-    return ret;
-}
-
 static void test_query_pci(void)
 {
     PCIDevice *d, *br, *pxb, *rp;
@@ -1067,15 +1043,15 @@ static void test_query_pci(void)
     pci_fixture_init();
     d = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(3, 0), "qd");
     br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "qbr");
-    add(TYPE_PCIE_FIXTURE_DEV, child_bus(br), 0, "qep");
+    add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, "qep");
     pxb = add(TYPE_X_PXB, NULL, DEVFN(2, 0), NULL);
-    rp = add(TYPE_X_BRIDGE, child_bus(pxb), 0, "qrp");
+    rp = add(TYPE_X_BRIDGE, pci_fixture_child_bus(pxb), 0, "qrp");
     cfg_wr(0, DEVFN(3, 0), PCI_BASE_ADDRESS_0, BAR0_ADDR, 4);
     cfg_wr(0, DEVFN(3, 0), PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
     g_assert_nonnull(d);
     g_assert_nonnull(rp);
 
-    ret = query_pci();
+    ret = pci_fixture_query_pci();
     text = json_to_string(ret, FALSE);
     list = json_node_get_array(ret);
     /* Newest root first: the pxb's bus, then pcie.0. */
@@ -1150,7 +1126,7 @@ static void test_query_pci(void)
     /* Numbered: the function below shows, with its bus number. */
     cfg_wr(0, DEVFN(1, 0), PCI_PRIMARY_BUS, 0x020200, 4);
     cfg_wr(0, DEVFN(1, 0), PCI_MEMORY_BASE, 0x10201010, 4);
-    ret = query_pci();
+    ret = pci_fixture_query_pci();
     list = json_node_get_array(ret);
     devs = json_object_get_array_member(
         json_array_get_object_element(list, 1), "devices");
