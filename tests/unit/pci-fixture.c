@@ -256,6 +256,38 @@ static const InterfaceInfo pci_fixture_express[] = {
     { NULL },
 };
 
+/*
+ * The bridge: type 1 header, bus numbers writable, a PCIe secondary bus
+ * sharing the parent's windows (no bridge windows of its own).
+ */
+static bool pci_fixture_bridge_realize(PCIDevice *dev, Error **errp)
+{
+    const char *id = DEVICE(dev)->id;
+    PCIBus *parent = pci_get_bus(dev);
+    PCIBus *sec;
+
+    /* Bus numbers writable, as pci_bridge.c makes them. */
+    memset(dev->wmask + PCI_PRIMARY_BUS, 0xff, 3);
+    dev->config[PCI_INTERRUPT_PIN] = 1;
+    sec = PCI_BUS(qbus_new(TYPE_PCIE_BUS, DEVICE(dev),
+                           id ? id : "x-pci-fixture-bridge-bus"));
+    sec->parent_dev = dev;
+    sec->address_space_mem = parent->address_space_mem;
+    sec->address_space_io = parent->address_space_io;
+    return true;
+}
+
+static void pci_fixture_bridge_class_init(ObjectClass *oc, const void *data)
+{
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->realize = pci_fixture_bridge_realize;
+    pc->vendor_id = PCI_VENDOR_ID_REDHAT;
+    pc->device_id = PCI_DEVICE_ID_REDHAT_PCIE_RP;
+    pc->class_id = PCI_CLASS_BRIDGE_PCI;
+    pc->is_bridge = true;
+}
+
 static const TypeInfo pci_fixture_types[] = {
     {
         .name = TYPE_PCI_FIXTURE_BASE,
@@ -272,6 +304,13 @@ static const TypeInfo pci_fixture_types[] = {
     {
         .name = TYPE_PCIE_FIXTURE_DEV,
         .parent = TYPE_PCI_FIXTURE_BASE,
+        .interfaces = pci_fixture_express,
+    },
+    {
+        .name = TYPE_PCI_FIXTURE_BRIDGE,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(PCIDevice),
+        .class_init = pci_fixture_bridge_class_init,
         .interfaces = pci_fixture_express,
     },
 };

@@ -33,7 +33,7 @@
  * Test endpoints.  TYPE_PCI_FIXTURE_DEV is conventional (256-byte config
  * space), TYPE_PCIE_FIXTURE_DEV a PCI Express endpoint (4 KiB on a PCIe
  * bus; no PCIe capability is added).  Both: vendor 0x1234 device 0x0b0b
- * revision 0x10 class 0xff00, INTA, and (property "bars", default on)
+ * revision 0x10 class PCI_CLASS_OTHERS, INTA, and (property "bars", default on)
  * BAR0 32-bit memory 4 KiB, BAR1 I/O 32 bytes, BAR2 64-bit prefetchable
  * memory 1 MiB, ROM 64 KiB.  Every BAR reads and writes a bank of four
  * 32-bit registers repeated over the BAR; register 0 reads
@@ -44,6 +44,14 @@
 #define PCI_FIXTURE_VENDOR 0x1234
 #define PCI_FIXTURE_DEVICE 0x0b0b
 #define PCI_FIXTURE_MAGIC 0x600dcafe
+
+/*
+ * A minimal PCI Express bridge (1b36:000c, INTA): writable bus numbers
+ * and a PCIE secondary bus named after its id that decodes in its
+ * parent's windows; no windows, no capabilities.  For core tests that
+ * need a bus hierarchy without pcie-root-port's behaviour.
+ */
+#define TYPE_PCI_FIXTURE_BRIDGE "x-pci-fixture-bridge"
 
 /* Build the bus (asserts that no fixture is live). */
 PCIBus *pci_fixture_init(void);

@@ -33,51 +33,6 @@ static PCIDevice *add(const char *type, PCIBus *bus, int devfn,
     return pci_fixture_add(type, bus, devfn, id, &error_abort);
 }
 
-/* ---- a minimal bridge ---- */
-
-#define TYPE_X_BRIDGE "x-guest-test-bridge"
-
-static bool x_bridge_realize(PCIDevice *dev, Error **errp)
-{
-    const char *id = DEVICE(dev)->id;
-    PCIBus *parent = pci_get_bus(dev);
-    PCIBus *sec;
-
-    memset(dev->wmask + PCI_PRIMARY_BUS, 0xff, 3);
-    sec = PCI_BUS(qbus_new(TYPE_PCIE_BUS, DEVICE(dev),
-                           id ? id : "x-guest-bridge-bus"));
-    sec->parent_dev = dev;
-    sec->address_space_mem = parent->address_space_mem;
-    sec->address_space_io = parent->address_space_io;
-    return true;
-}
-
-static void x_bridge_class_init(ObjectClass *oc, const void *data)
-{
-    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
-
-    pc->realize = x_bridge_realize;
-    pc->vendor_id = 0x1b36;
-    pc->device_id = 0x000c;
-    pc->class_id = PCI_CLASS_BRIDGE_PCI;
-    pc->is_bridge = true;
-}
-
-static const TypeInfo test_types[] = {
-    {
-        .name = TYPE_X_BRIDGE,
-        .parent = TYPE_PCI_DEVICE,
-        .instance_size = sizeof(PCIDevice),
-        .class_init = x_bridge_class_init,
-        .interfaces = (const InterfaceInfo[]) {
-            { INTERFACE_PCIE_DEVICE },
-            { NULL },
-        },
-    },
-};
-
-DEFINE_TYPES(test_types)
-
 /* ---- bus numbers ---- */
 
 /*
@@ -89,9 +44,9 @@ DEFINE_TYPES(test_types)
 static void test_bus_numbers_odd(void)
 {
     PCIBus *root = pci_fixture_init();
-    PCIDevice *br1 = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "br1");
+    PCIDevice *br1 = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), "br1");
     PCIBus *sec1 = pci_fixture_child_bus(br1);
-    PCIDevice *br2 = add(TYPE_X_BRIDGE, sec1, 0, "br2");
+    PCIDevice *br2 = add(TYPE_PCI_FIXTURE_BRIDGE, sec1, 0, "br2");
     PCIBus *sec2 = pci_fixture_child_bus(br2);
     PCIDevice *ep = add(TYPE_PCIE_FIXTURE_DEV, sec2, 0, NULL);
     JsonNode *ret;

@@ -55,40 +55,11 @@ static void add_fails(const char *type, PCIBus *bus, int devfn,
     error_free(err);
 }
 
-/* ---- test types: a bridge, a pxb-like function and its root bus ---- */
+/* ---- test types: a pxb-like function and its root bus ---- */
 
-#define TYPE_X_BRIDGE "x-test-pci-bridge"
 #define TYPE_X_PXB "x-test-pxb"
 #define TYPE_X_ROOT_BUS "x-test-root-bus"
 #define X_PXB_BUS_NR 0x80
-
-static bool x_bridge_realize(PCIDevice *dev, Error **errp)
-{
-    const char *id = DEVICE(dev)->id;
-    PCIBus *parent = pci_get_bus(dev);
-    PCIBus *sec;
-
-    /* Bus numbers writable, as pci_bridge.c makes them. */
-    memset(dev->wmask + PCI_PRIMARY_BUS, 0xff, 3);
-    dev->config[PCI_INTERRUPT_PIN] = 1;
-    sec = PCI_BUS(qbus_new(TYPE_PCIE_BUS, DEVICE(dev),
-                           id ? id : "x-bridge-bus"));
-    sec->parent_dev = dev;
-    sec->address_space_mem = parent->address_space_mem;
-    sec->address_space_io = parent->address_space_io;
-    return true;
-}
-
-static void x_bridge_class_init(ObjectClass *oc, const void *data)
-{
-    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
-
-    pc->realize = x_bridge_realize;
-    pc->vendor_id = 0x1b36;
-    pc->device_id = 0x000c;
-    pc->class_id = PCI_CLASS_BRIDGE_PCI;
-    pc->is_bridge = true;
-}
 
 static bool x_pxb_realize(PCIDevice *dev, Error **errp)
 {
@@ -125,13 +96,6 @@ static const InterfaceInfo x_express[] = {
 };
 
 static const TypeInfo test_types[] = {
-    {
-        .name = TYPE_X_BRIDGE,
-        .parent = TYPE_PCI_DEVICE,
-        .instance_size = sizeof(PCIDevice),
-        .class_init = x_bridge_class_init,
-        .interfaces = x_express,
-    },
     {
         .name = TYPE_X_PXB,
         .parent = TYPE_PCI_DEVICE,
@@ -572,7 +536,7 @@ static void test_addr_property(void)
 static void test_slot0_below_port(void)
 {
     PCIBus *root = pci_fixture_init();
-    PCIDevice *br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "br1");
+    PCIDevice *br = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), "br1");
     PCIBus *sec = pci_fixture_child_bus(br);
     PCIDevice *d;
     int first, last;
@@ -640,7 +604,7 @@ static void test_pxb_root(void)
     /* Only bridges go on a pxb-pcie's bus, as in QEMU. */
     add_fails(TYPE_PCIE_FIXTURE_DEV, pb, -1,
               "PCI: Only PCI/PCIe bridges can be plugged into x-test-pxb");
-    rp = add(TYPE_X_BRIDGE, pb, DEVFN(0, 0), "rp1");
+    rp = add(TYPE_PCI_FIXTURE_BRIDGE, pb, DEVFN(0, 0), "rp1");
     sec = pci_fixture_child_bus(rp);
     ep = add(TYPE_PCIE_FIXTURE_DEV, sec, 0, NULL);
     g_assert(pci_bus_get_root(sec) == pb);
@@ -671,7 +635,7 @@ static void test_intx(void)
     PCIBus *root = pci_fixture_init();
     PCIDevice *d = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(2, 0), NULL);
     PCIDevice *e = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(6, 0), NULL);
-    PCIDevice *br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
+    PCIDevice *br = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), NULL);
     PCIDevice *f = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0,
                        NULL);
     int a = DEVFN(2, 0);
@@ -898,7 +862,7 @@ static void test_iommu_lookup(void)
     g_assert_cmpint(t0.unset_calls, ==, 1);
 
     /* Below a bridge: pcie.0's ops, asked with the function's own bus. */
-    br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
+    br = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), NULL);
     ep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, NULL);
     g_assert(ep->iommu_as == &t0.as);
     g_assert(t0.bus == pci_fixture_child_bus(br));
@@ -907,7 +871,7 @@ static void test_iommu_lookup(void)
     /* Another root complex: never pcie.0's ops. */
     pxb = add(TYPE_X_PXB, NULL, DEVFN(2, 0), NULL);
     pb = pci_fixture_child_bus(pxb);
-    rp = add(TYPE_X_BRIDGE, pb, 0, NULL);
+    rp = add(TYPE_PCI_FIXTURE_BRIDGE, pb, 0, NULL);
     pep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(rp), 0, NULL);
     g_assert(pxb->iommu_as == &t0.as);  /* the pxb itself is on pcie.0 */
     g_assert(rp->iommu_as == &address_space_memory);
@@ -1001,7 +965,7 @@ static void test_dma(void)
     g_assert_cmphex(t.rec_val, ==, 0xabcd);
 
     /* Behind a bridge, numbered 3 then 4: computed at each access. */
-    br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), NULL);
+    br = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), NULL);
     ep = add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, NULL);
     cfg_wr(0, DEVFN(1, 0), PCI_PRIMARY_BUS, 0x030300, 4);
     cfg_wr(3, 0, PCI_COMMAND, PCI_COMMAND_MASTER, 2);
@@ -1042,10 +1006,10 @@ static void test_query_pci(void)
 
     pci_fixture_init();
     d = add(TYPE_PCI_FIXTURE_DEV, NULL, DEVFN(3, 0), "qd");
-    br = add(TYPE_X_BRIDGE, NULL, DEVFN(1, 0), "qbr");
+    br = add(TYPE_PCI_FIXTURE_BRIDGE, NULL, DEVFN(1, 0), "qbr");
     add(TYPE_PCIE_FIXTURE_DEV, pci_fixture_child_bus(br), 0, "qep");
     pxb = add(TYPE_X_PXB, NULL, DEVFN(2, 0), NULL);
-    rp = add(TYPE_X_BRIDGE, pci_fixture_child_bus(pxb), 0, "qrp");
+    rp = add(TYPE_PCI_FIXTURE_BRIDGE, pci_fixture_child_bus(pxb), 0, "qrp");
     cfg_wr(0, DEVFN(3, 0), PCI_BASE_ADDRESS_0, BAR0_ADDR, 4);
     cfg_wr(0, DEVFN(3, 0), PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
     g_assert_nonnull(d);
