@@ -1005,6 +1005,23 @@ static bool pci_place(PCIDevice *dev, PCIBus *bus, const char *name,
     return true;
 }
 
+/*
+ * Undo what realize set up around the subclass's realize (BARs already
+ * unmapped): INTx, the bus slot, the bus-master address space, config
+ * space.
+ */
+static void pci_device_release(PCIDevice *dev)
+{
+    pci_device_deassert_intx(dev);
+    dev->bus->devices[dev->devfn] = NULL;
+    pci_bus_master_detach(dev);
+    address_space_destroy(&dev->bus_master_as);
+    memory_region_destroy(&dev->bus_master_container_region);
+    pci_config_free(dev);
+    memset(dev->io_regions, 0, sizeof(dev->io_regions));
+    dev->bus = NULL;
+}
+
 static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
 {
     PCIDevice *dev = PCI_DEVICE(qdev);
@@ -1046,15 +1063,8 @@ static bool pci_qdev_realize(DeviceState *qdev, Error **errp)
     bus->devices[devfn] = dev;
 
     if (pc->realize && !pc->realize(dev, errp)) {
-        bus->devices[devfn] = NULL;
         pci_unmap_regions(dev);
-        pci_device_deassert_intx(dev);
-        pci_bus_master_detach(dev);
-        address_space_destroy(&dev->bus_master_as);
-        memory_region_destroy(&dev->bus_master_container_region);
-        pci_config_free(dev);
-        memset(dev->io_regions, 0, sizeof(dev->io_regions));
-        dev->bus = NULL;
+        pci_device_release(dev);
         dev->devfn = requested;
         return false;
     }
@@ -1077,22 +1087,14 @@ static void pci_qdev_unrealize(DeviceState *qdev)
 {
     PCIDevice *dev = PCI_DEVICE(qdev);
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(dev);
-    PCIBus *bus = dev->bus;
 
-    trace_pci_unrealize(dev->name, pci_bus_num(bus), PCI_SLOT(dev->devfn),
-                        PCI_FUNC(dev->devfn));
+    trace_pci_unrealize(dev->name, pci_bus_num(dev->bus),
+                        PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn));
     pci_unmap_regions(dev);
     if (pc->exit) {
         pc->exit(dev);
     }
-    pci_device_deassert_intx(dev);
-    bus->devices[dev->devfn] = NULL;
-    pci_bus_master_detach(dev);
-    address_space_destroy(&dev->bus_master_as);
-    memory_region_destroy(&dev->bus_master_container_region);
-    pci_config_free(dev);
-    memset(dev->io_regions, 0, sizeof(dev->io_regions));
-    dev->bus = NULL;
+    pci_device_release(dev);
 }
 
 static void pci_device_class_init(ObjectClass *oc, const void *data)

@@ -240,7 +240,6 @@ struct PCIDevice {
 
     /* MSI (hw/pci/msi.c): capability offset, 0 if none. */
     uint8_t msi_cap;
-    uint8_t msi_pending_bits;   /* for masked vectors (per-vector mask) */
 
     /* MSI-X (hw/pci/msix.c) */
     uint8_t msix_cap;           /* capability offset, 0 if none */
