@@ -20,36 +20,7 @@
 
 #include "libqtest.h"
 #include "libqpci.h"
-
-#define EDU_VENDOR 0x1234
-#define EDU_DEVICE 0x11e8
-
-/* BAR 0 registers */
-#define EDU_ID 0x00
-#define EDU_LIVENESS 0x04
-#define EDU_FACTORIAL 0x08
-#define EDU_STATUS 0x20
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_RAISE 0x60
-#define EDU_IRQ_ACK 0x64
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-
-#define EDU_ID_VALUE 0x010000edu
-#define STATUS_COMPUTING 0x01
-#define STATUS_IRQ_FACT 0x80
-#define IRQ_FACT 0x001
-#define IRQ_DMA 0x100
-#define DMA_RUN 0x1
-#define DMA_TO_RAM 0x2
-#define DMA_IRQ 0x4
-
-#define BUF 0x40000ULL
-#define BUF_SIZE 4096
-#define DMA_DELAY_NS (100 * 1000 * 1000LL)
-#define DEFAULT_DMA_MASK ((1ULL << 28) - 1)
+#include "edu-regs.h"
 
 /* Guest RAM (virt: at 1 GiB) the test uses as the driver's buffers. */
 #define RAM 0x40000000ULL
@@ -136,9 +107,9 @@ static Edu *edu_start_full(const char *edu_opts, const char *extra,
         int devfn = PCI_DEVFN(slot, 0);
 
         if (qpci_config_readw(&e->pci, e->busnr, devfn, PCI_VENDOR_ID) ==
-                EDU_VENDOR &&
+                EDU_VENDOR_ID &&
             qpci_config_readw(&e->pci, e->busnr, devfn, PCI_DEVICE_ID) ==
-                EDU_DEVICE) {
+                EDU_DEVICE_ID) {
             e->devfn = devfn;
         }
     }
@@ -221,10 +192,10 @@ static uint32_t edu_poll(Edu *e, uint64_t reg, uint32_t mask, uint32_t want)
 static void edu_dma(Edu *e, uint64_t src, uint64_t dst, uint64_t cnt,
                     uint64_t cmd)
 {
-    edu_writeq(e, EDU_DMA_SRC, src);
-    edu_writeq(e, EDU_DMA_DST, dst);
-    edu_writeq(e, EDU_DMA_CNT, cnt);
-    edu_writeq(e, EDU_DMA_CMD, cmd);
+    edu_writeq(e, EDU_REG_DMA_SRC, src);
+    edu_writeq(e, EDU_REG_DMA_DST, dst);
+    edu_writeq(e, EDU_REG_DMA_CNT, cnt);
+    edu_writeq(e, EDU_REG_DMA_CMD, cmd);
 }
 
 /*
@@ -234,22 +205,23 @@ static void edu_dma(Edu *e, uint64_t src, uint64_t dst, uint64_t cnt,
  */
 static void edu_dma_wait(Edu *e, int64_t delay_ns)
 {
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD) & DMA_RUN, ==, DMA_RUN);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD) & EDU_DMA_RUN, ==,
+                    EDU_DMA_RUN);
     if (qtest_accel_is_qtest()) {
         qtest_clock_step(e->qts, delay_ns);
     } else {
         qtest_qmp_assert_success(e->qts, "{'execute': 'cont'}");
-        edu_poll(e, EDU_DMA_CMD, DMA_RUN, 0);
+        edu_poll(e, EDU_REG_DMA_CMD, EDU_DMA_RUN, 0);
         qtest_qmp_assert_success(e->qts, "{'execute': 'stop'}");
     }
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD) & DMA_RUN, ==, 0);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD) & EDU_DMA_RUN, ==, 0);
 }
 
 static void edu_dma_sync(Edu *e, uint64_t src, uint64_t dst, uint64_t cnt,
                          uint64_t cmd)
 {
     edu_dma(e, src, dst, cnt, cmd);
-    edu_dma_wait(e, DMA_DELAY_NS);
+    edu_dma_wait(e, EDU_DEFAULT_DMA_DELAY_NS);
 }
 
 static void fill_pattern(uint8_t *p, size_t len, uint8_t seed)
@@ -272,9 +244,9 @@ static void assert_ram_filled(Edu *e, uint64_t addr, uint8_t c, size_t len)
 /* Put a pattern (seed) in the device buffer through a DMA from RAM. */
 static void load_buffer(Edu *e, uint8_t *pattern, uint8_t seed)
 {
-    fill_pattern(pattern, BUF_SIZE, seed);
-    qtest_memwrite(e->qts, SRC_RAM, pattern, BUF_SIZE);
-    edu_dma_sync(e, SRC_RAM, BUF, BUF_SIZE, DMA_RUN);
+    fill_pattern(pattern, EDU_BUF_SIZE, seed);
+    qtest_memwrite(e->qts, SRC_RAM, pattern, EDU_BUF_SIZE);
+    edu_dma_sync(e, SRC_RAM, EDU_BUF_START, EDU_BUF_SIZE, EDU_DMA_RUN);
 }
 
 /* Program the MSI capability (64-bit, 1 vector) and enable it. */
@@ -359,15 +331,15 @@ static void test_registers(void)
 {
     Edu *e = edu_start(NULL, NULL);
 
-    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
-    edu_writel(e, EDU_ID, 0);
-    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
+    g_assert_cmphex(edu_readl(e, EDU_REG_ID), ==, EDU_ID_VALUE);
+    edu_writel(e, EDU_REG_ID, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_ID), ==, EDU_ID_VALUE);
 
-    g_assert_cmphex(edu_readl(e, EDU_LIVENESS), ==, 0);
-    edu_writel(e, EDU_LIVENESS, 0x12345678);
-    g_assert_cmphex(edu_readl(e, EDU_LIVENESS), ==, 0xedcba987);
-    edu_writel(e, EDU_LIVENESS, 0);
-    g_assert_cmphex(edu_readl(e, EDU_LIVENESS), ==, 0xffffffff);
+    g_assert_cmphex(edu_readl(e, EDU_REG_LIVENESS), ==, 0);
+    edu_writel(e, EDU_REG_LIVENESS, 0x12345678);
+    g_assert_cmphex(edu_readl(e, EDU_REG_LIVENESS), ==, 0xedcba987);
+    edu_writel(e, EDU_REG_LIVENESS, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_LIVENESS), ==, 0xffffffff);
 
     /* Unknown offsets read as all ones. */
     g_assert_cmphex(edu_readl(e, 0x0c), ==, 0xffffffff);
@@ -375,32 +347,32 @@ static void test_registers(void)
     g_assert_cmphex(edu_readl(e, 0xffffc), ==, 0xffffffff);
 
     /* Below 0x80 only 32-bit accesses work: 64-bit reads all ones... */
-    g_assert_cmphex(edu_readq(e, EDU_ID), ==, UINT64_MAX);
+    g_assert_cmphex(edu_readq(e, EDU_REG_ID), ==, UINT64_MAX);
     /* ... and 64-bit writes are dropped. */
-    edu_writeq(e, EDU_STATUS, STATUS_IRQ_FACT);
-    edu_writeq(e, EDU_IRQ_RAISE, 0x1);
-    g_assert_cmphex(edu_readl(e, EDU_STATUS), ==, 0);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    edu_writeq(e, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
+    edu_writeq(e, EDU_REG_IRQ_RAISE, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_REG_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     /* An unaligned 8-byte transfer is two 32-bit accesses, as in QEMU. */
-    edu_writeq(e, EDU_LIVENESS, 0x0000000311111111ULL);
-    g_assert_cmphex(edu_readl(e, EDU_LIVENESS), ==, 0xeeeeeeee);
-    edu_poll(e, EDU_STATUS, STATUS_COMPUTING, 0);
-    g_assert_cmphex(edu_readl(e, EDU_FACTORIAL), ==, 6);
+    edu_writeq(e, EDU_REG_LIVENESS, 0x0000000311111111ULL);
+    g_assert_cmphex(edu_readl(e, EDU_REG_LIVENESS), ==, 0xeeeeeeee);
+    edu_poll(e, EDU_REG_STATUS, EDU_STATUS_COMPUTING, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_FACTORIAL), ==, 6);
 
     /* The DMA registers take both; a 32-bit write clears the top half. */
-    edu_writeq(e, EDU_DMA_SRC, 0xaaaaaaaabbbbbbbbULL);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_SRC), ==, 0xaaaaaaaabbbbbbbbULL);
-    g_assert_cmphex(edu_readl(e, EDU_DMA_SRC), ==, 0xbbbbbbbb);
-    edu_writel(e, EDU_DMA_SRC, 0x12345678);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_SRC), ==, 0x12345678);
-    edu_writel(e, EDU_DMA_SRC + 4, 0x1);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_SRC), ==, 0x12345678);
+    edu_writeq(e, EDU_REG_DMA_SRC, 0xaaaaaaaabbbbbbbbULL);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_SRC), ==, 0xaaaaaaaabbbbbbbbULL);
+    g_assert_cmphex(edu_readl(e, EDU_REG_DMA_SRC), ==, 0xbbbbbbbb);
+    edu_writel(e, EDU_REG_DMA_SRC, 0x12345678);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_SRC), ==, 0x12345678);
+    edu_writel(e, EDU_REG_DMA_SRC + 4, 0x1);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_SRC), ==, 0x12345678);
     /* A command without the start bit is ignored. */
-    edu_writeq(e, EDU_DMA_CMD, DMA_TO_RAM | DMA_IRQ);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, 0);
+    edu_writeq(e, EDU_REG_DMA_CMD, EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, 0);
 
     /* Nothing raised an interrupt. */
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
     edu_quit(e);
 }
@@ -409,9 +381,9 @@ static void test_registers(void)
 
 static uint32_t edu_factorial(Edu *e, uint32_t n)
 {
-    edu_writel(e, EDU_FACTORIAL, n);
-    edu_poll(e, EDU_STATUS, STATUS_COMPUTING, 0);
-    return edu_readl(e, EDU_FACTORIAL);
+    edu_writel(e, EDU_REG_FACTORIAL, n);
+    edu_poll(e, EDU_REG_STATUS, EDU_STATUS_COMPUTING, 0);
+    return edu_readl(e, EDU_REG_FACTORIAL);
 }
 
 static void test_factorial(void)
@@ -429,11 +401,11 @@ static void test_factorial(void)
     g_assert_cmpuint(edu_factorial(e, 40), ==, 0);
 
     /* Only the interrupt-enable bit of the status register is writable. */
-    edu_writel(e, EDU_STATUS, 0xffffffff);
-    g_assert_cmphex(edu_readl(e, EDU_STATUS), ==, STATUS_IRQ_FACT);
-    edu_writel(e, EDU_STATUS, 0);
-    g_assert_cmphex(edu_readl(e, EDU_STATUS), ==, 0);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    edu_writel(e, EDU_REG_STATUS, 0xffffffff);
+    g_assert_cmphex(edu_readl(e, EDU_REG_STATUS), ==, EDU_STATUS_IRQ_FACT);
+    edu_writel(e, EDU_REG_STATUS, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     edu_quit(e);
 }
 
@@ -441,21 +413,21 @@ static void test_factorial_irq(void)
 {
     Edu *e = edu_start(NULL, NULL);
 
-    edu_writel(e, EDU_STATUS, STATUS_IRQ_FACT);
+    edu_writel(e, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
     g_assert_cmpuint(edu_factorial(e, 5), ==, 120);
     /* QEMU raises it just after clearing the busy bit: wait for it. */
-    edu_poll(e, EDU_IRQ_STATUS, IRQ_FACT, IRQ_FACT);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_FACT);
+    edu_poll(e, EDU_REG_IRQ_STATUS, EDU_IRQ_FACT, EDU_IRQ_FACT);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_FACT);
     g_assert_true(edu_intx(e));
-    g_assert_cmphex(edu_readl(e, EDU_STATUS), ==, STATUS_IRQ_FACT);
-    edu_writel(e, EDU_IRQ_ACK, IRQ_FACT);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_STATUS), ==, EDU_STATUS_IRQ_FACT);
+    edu_writel(e, EDU_REG_IRQ_ACK, EDU_IRQ_FACT);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
 
     /* With the enable bit clear, no interrupt. */
-    edu_writel(e, EDU_STATUS, 0);
+    edu_writel(e, EDU_REG_STATUS, 0);
     g_assert_cmpuint(edu_factorial(e, 6), ==, 720);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
     edu_quit(e);
 }
@@ -467,26 +439,26 @@ static void test_intx(void)
     Edu *e = edu_start(NULL, NULL);
 
     g_assert_false(edu_intx(e));
-    edu_writel(e, EDU_IRQ_RAISE, 0x12);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x12);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x12);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0x12);
     g_assert_true(edu_intx(e));
-    edu_writel(e, EDU_IRQ_RAISE, 0x80000000);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x80000012);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x80000000);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0x80000012);
     /* The line stays up until every bit is acknowledged. */
-    edu_writel(e, EDU_IRQ_ACK, 0x80000002);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x10);
+    edu_writel(e, EDU_REG_IRQ_ACK, 0x80000002);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0x10);
     g_assert_true(edu_intx(e));
-    edu_writel(e, EDU_IRQ_ACK, 0xffffffff);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    edu_writel(e, EDU_REG_IRQ_ACK, 0xffffffff);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
     /* The status register is read-only; raising nothing raises nothing. */
-    edu_writel(e, EDU_IRQ_STATUS, 0x1);
-    edu_writel(e, EDU_IRQ_RAISE, 0);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    edu_writel(e, EDU_REG_IRQ_STATUS, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
 
     /* The command register's INTx disable holds the line down. */
-    edu_writel(e, EDU_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x1);
     g_assert_true(edu_intx(e));
     qpci_config_writew(&e->pci, e->busnr, e->devfn, PCI_COMMAND,
                        qpci_config_readw(&e->pci, e->busnr, e->devfn,
@@ -503,33 +475,33 @@ static void test_msi_ram(void)
 
     qtest_writel(e->qts, MSI_RAM, 0);
     edu_msi_enable(e, MSI_RAM, 0x1234);
-    edu_writel(e, EDU_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x1);
     g_assert_cmphex(qtest_readl(e->qts, MSI_RAM), ==, 0x1234);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0x1);
     g_assert_false(edu_intx(e));
 
     /* Every raise sends a message, even for a bit already set. */
     edu_msi_set_data(e, 0x5678);
-    edu_writel(e, EDU_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x1);
     g_assert_cmphex(qtest_readl(e->qts, MSI_RAM), ==, 0x5678);
 
     /* Acknowledging sends nothing; raising nothing when idle neither. */
     edu_msi_set_data(e, 0x9abc);
-    edu_writel(e, EDU_IRQ_ACK, 0x1);
-    edu_writel(e, EDU_IRQ_RAISE, 0);
+    edu_writel(e, EDU_REG_IRQ_ACK, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0);
     g_assert_cmphex(qtest_readl(e->qts, MSI_RAM), ==, 0x5678);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
 
     /* DMA completion signals through MSI too. */
-    edu_dma_sync(e, SRC_RAM, BUF, 16, DMA_RUN | DMA_IRQ);
+    edu_dma_sync(e, SRC_RAM, EDU_BUF_START, 16, EDU_DMA_RUN | EDU_DMA_IRQ);
     g_assert_cmphex(qtest_readl(e->qts, MSI_RAM), ==, 0x9abc);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     g_assert_false(edu_intx(e));
 
     /* Messages are bus-master writes: none while the master bit is off. */
     edu_set_master(e, false);
     edu_msi_set_data(e, 0x4321);
-    edu_writel(e, EDU_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x1);
     g_assert_cmphex(qtest_readl(e->qts, MSI_RAM), ==, 0x9abc);
     edu_quit(e);
 }
@@ -545,8 +517,8 @@ static void test_msi_its(void)
 
     count = qtest_qom_get_int(e->qts, "/machine/its", "x-msi-count");
     edu_msi_enable(e, QPCI_VIRT_ITS_DOORBELL, 21);
-    edu_writel(e, EDU_IRQ_RAISE, 0x4);
-    edu_writel(e, EDU_IRQ_RAISE, 0x4);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x4);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x4);
     g_assert_cmpint(qtest_qom_get_int(e->qts, "/machine/its", "x-msi-count"),
                     ==, count + 2);
     log = qtest_qom_get_ref(e->qts, "/machine/its", "x-msi-log");
@@ -572,12 +544,12 @@ static void test_msi_loop(void)
 {
     Edu *e = edu_start(NULL, "-d guest_errors");
 
-    edu_msi_enable(e, e->bar + EDU_IRQ_RAISE, 0x1);
-    edu_writel(e, EDU_IRQ_RAISE, 0x1);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0x1);
-    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
-    edu_writel(e, EDU_IRQ_ACK, 0x1);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    edu_msi_enable(e, e->bar + EDU_REG_IRQ_RAISE, 0x1);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_REG_ID), ==, EDU_ID_VALUE);
+    edu_writel(e, EDU_REG_IRQ_ACK, 0x1);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     if (qtest_accel_is_qtest()) {
         g_assert_true(stderr_has(e, "edu: bus-master access blocked"));
     }
@@ -589,61 +561,68 @@ static void test_msi_loop(void)
 static void test_dma_copy(void)
 {
     Edu *e = edu_start(WIDE_MASK, NULL);
-    uint8_t pattern[BUF_SIZE], got[BUF_SIZE];
+    uint8_t pattern[EDU_BUF_SIZE], got[EDU_BUF_SIZE];
 
     /* RAM -> buffer -> other RAM, the whole 4 KiB. */
     load_buffer(e, pattern, 3);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
-    qtest_memset(e->qts, DST_RAM, 0, BUF_SIZE);
-    edu_dma(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
+    qtest_memset(e->qts, DST_RAM, 0, EDU_BUF_SIZE);
+    edu_dma(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+            EDU_DMA_TO_RAM | EDU_DMA_IRQ);
     /* Pending: nothing moved yet, registers as written. */
-    assert_ram_filled(e, DST_RAM, 0, BUF_SIZE);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==,
-                    DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+    assert_ram_filled(e, DST_RAM, 0, EDU_BUF_SIZE);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==,
+                    EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
     g_assert_false(edu_intx(e));
-    edu_dma_wait(e, DMA_DELAY_NS);
-    qtest_memread(e->qts, DST_RAM, got, BUF_SIZE);
-    g_assert_cmpmem(got, BUF_SIZE, pattern, BUF_SIZE);
+    edu_dma_wait(e, EDU_DEFAULT_DMA_DELAY_NS);
+    qtest_memread(e->qts, DST_RAM, got, EDU_BUF_SIZE);
+    g_assert_cmpmem(got, EDU_BUF_SIZE, pattern, EDU_BUF_SIZE);
     /* Done: the start bit cleared, the rest kept, interrupt 0x100. */
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, DMA_TO_RAM | DMA_IRQ);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_SRC), ==, BUF);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_DST), ==, DST_RAM);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CNT), ==, BUF_SIZE);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, EDU_DMA_TO_RAM |
+                    EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_SRC), ==, EDU_BUF_START);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_DST), ==, DST_RAM);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CNT), ==, EDU_BUF_SIZE);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     g_assert_true(edu_intx(e));
-    edu_writel(e, EDU_IRQ_ACK, IRQ_DMA);
+    edu_writel(e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
     g_assert_false(edu_intx(e));
 
     /* Part of the buffer, programmed with 32-bit writes. */
     qtest_memset(e->qts, DST_RAM, 0, 64);
-    edu_writel(e, EDU_DMA_SRC, BUF + 0x10);
-    edu_writel(e, EDU_DMA_DST, DST_RAM + 8);
-    edu_writel(e, EDU_DMA_CNT, 16);
-    edu_writel(e, EDU_DMA_CMD, DMA_RUN | DMA_TO_RAM);
-    edu_dma_wait(e, DMA_DELAY_NS);
+    edu_writel(e, EDU_REG_DMA_SRC, EDU_BUF_START + 0x10);
+    edu_writel(e, EDU_REG_DMA_DST, DST_RAM + 8);
+    edu_writel(e, EDU_REG_DMA_CNT, 16);
+    edu_writel(e, EDU_REG_DMA_CMD, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+    edu_dma_wait(e, EDU_DEFAULT_DMA_DELAY_NS);
     qtest_memread(e->qts, DST_RAM, got, 64);
     g_assert_cmpmem(got + 8, 16, pattern + 0x10, 16);
     for (int i = 0; i < 8; i++) {
         g_assert_cmphex(got[i], ==, 0);
         g_assert_cmphex(got[24 + i], ==, 0);
     }
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
 
     /* The buffer's last byte, and an empty transfer at its end. */
     qtest_writeb(e->qts, DST_RAM, 0);
-    edu_dma_sync(e, BUF + BUF_SIZE - 1, DST_RAM, 1, DMA_RUN | DMA_TO_RAM);
-    g_assert_cmphex(qtest_readb(e->qts, DST_RAM), ==, pattern[BUF_SIZE - 1]);
-    edu_dma_sync(e, BUF + BUF_SIZE, DST_RAM, 0, DMA_RUN | DMA_TO_RAM);
-    g_assert_cmphex(qtest_readb(e->qts, DST_RAM), ==, pattern[BUF_SIZE - 1]);
+    edu_dma_sync(e, EDU_BUF_START + EDU_BUF_SIZE - 1, DST_RAM, 1, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    g_assert_cmphex(qtest_readb(e->qts, DST_RAM), ==,
+                    pattern[EDU_BUF_SIZE - 1]);
+    edu_dma_sync(e, EDU_BUF_START + EDU_BUF_SIZE, DST_RAM, 0, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    g_assert_cmphex(qtest_readb(e->qts, DST_RAM), ==,
+                    pattern[EDU_BUF_SIZE - 1]);
 
     /* RAM into the middle of the buffer, then all of it back out. */
     fill_pattern(got, 32, 99);
     qtest_memwrite(e->qts, SRC_RAM, got, 32);
-    edu_dma_sync(e, SRC_RAM, BUF + 0x800, 32, DMA_RUN);
+    edu_dma_sync(e, SRC_RAM, EDU_BUF_START + 0x800, 32, EDU_DMA_RUN);
     memcpy(pattern + 0x800, got, 32);
-    edu_dma_sync(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM);
-    qtest_memread(e->qts, DST_RAM, got, BUF_SIZE);
-    g_assert_cmpmem(got, BUF_SIZE, pattern, BUF_SIZE);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    qtest_memread(e->qts, DST_RAM, got, EDU_BUF_SIZE);
+    g_assert_cmpmem(got, EDU_BUF_SIZE, pattern, EDU_BUF_SIZE);
     edu_quit(e);
 }
 
@@ -651,27 +630,28 @@ static void test_dma_copy(void)
 static void test_dma_busy(void)
 {
     Edu *e = edu_start(WIDE_MASK, NULL);
-    uint8_t pattern[BUF_SIZE], got[BUF_SIZE];
+    uint8_t pattern[EDU_BUF_SIZE], got[EDU_BUF_SIZE];
 
     load_buffer(e, pattern, 5);
-    qtest_memset(e->qts, DST_RAM, 0, BUF_SIZE);
-    edu_dma(e, BUF, DST_RAM, 64, DMA_RUN | DMA_TO_RAM);
-    edu_writeq(e, EDU_DMA_SRC, BUF + 0x100);
-    edu_writeq(e, EDU_DMA_DST, DST_RAM + 0x100);
-    edu_writel(e, EDU_DMA_CNT, 128);
-    edu_writeq(e, EDU_DMA_CMD, DMA_RUN | DMA_IRQ);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_SRC), ==, BUF);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_DST), ==, DST_RAM);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CNT), ==, 64);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, DMA_RUN | DMA_TO_RAM);
-    edu_dma_wait(e, DMA_DELAY_NS);
-    qtest_memread(e->qts, DST_RAM, got, BUF_SIZE);
+    qtest_memset(e->qts, DST_RAM, 0, EDU_BUF_SIZE);
+    edu_dma(e, EDU_BUF_START, DST_RAM, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+    edu_writeq(e, EDU_REG_DMA_SRC, EDU_BUF_START + 0x100);
+    edu_writeq(e, EDU_REG_DMA_DST, DST_RAM + 0x100);
+    edu_writel(e, EDU_REG_DMA_CNT, 128);
+    edu_writeq(e, EDU_REG_DMA_CMD, EDU_DMA_RUN | EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_SRC), ==, EDU_BUF_START);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_DST), ==, DST_RAM);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CNT), ==, 64);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, EDU_DMA_RUN |
+                    EDU_DMA_TO_RAM);
+    edu_dma_wait(e, EDU_DEFAULT_DMA_DELAY_NS);
+    qtest_memread(e->qts, DST_RAM, got, EDU_BUF_SIZE);
     g_assert_cmpmem(got, 64, pattern, 64);
-    for (int i = 64; i < BUF_SIZE; i++) {
+    for (int i = 64; i < EDU_BUF_SIZE; i++) {
         g_assert_cmphex(got[i], ==, 0);
     }
     /* The ignored command asked for an interrupt; the real one did not. */
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     g_assert_false(edu_intx(e));
     edu_quit(e);
 }
@@ -684,24 +664,26 @@ static void test_dma_busy(void)
 static void test_dma_no_master(void)
 {
     Edu *e = edu_start(WIDE_MASK, NULL);
-    uint8_t pattern[BUF_SIZE], other[BUF_SIZE];
+    uint8_t pattern[EDU_BUF_SIZE], other[EDU_BUF_SIZE];
 
     load_buffer(e, pattern, 11);
-    qtest_memset(e->qts, DST_RAM, 0x5a, BUF_SIZE);
+    qtest_memset(e->qts, DST_RAM, 0x5a, EDU_BUF_SIZE);
     edu_set_master(e, false);
-    edu_dma_sync(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
-    assert_ram_filled(e, DST_RAM, 0x5a, BUF_SIZE);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+    assert_ram_filled(e, DST_RAM, 0x5a, EDU_BUF_SIZE);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     g_assert_true(edu_intx(e));
-    edu_writel(e, EDU_IRQ_ACK, IRQ_DMA);
+    edu_writel(e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
 
-    fill_pattern(other, BUF_SIZE, 77);
-    qtest_memwrite(e->qts, SRC_RAM, other, BUF_SIZE);
-    edu_dma_sync(e, SRC_RAM, BUF, BUF_SIZE, DMA_RUN);
+    fill_pattern(other, EDU_BUF_SIZE, 77);
+    qtest_memwrite(e->qts, SRC_RAM, other, EDU_BUF_SIZE);
+    edu_dma_sync(e, SRC_RAM, EDU_BUF_START, EDU_BUF_SIZE, EDU_DMA_RUN);
 
     edu_set_master(e, true);
-    edu_dma_sync(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM);
-    assert_ram_filled(e, DST_RAM, 0, BUF_SIZE);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    assert_ram_filled(e, DST_RAM, 0, EDU_BUF_SIZE);
     edu_quit(e);
 }
 
@@ -715,14 +697,16 @@ static void test_dma_mask(void)
     g_assert_cmpint(qtest_qom_get_int(e->qts, "/machine/peripheral/edu0",
                                       "dma_mask"), ==, 0x7fffffff);
     g_assert_cmpint(qtest_qom_get_int(e->qts, "/machine/peripheral/edu1",
-                                      "dma_mask"), ==, DEFAULT_DMA_MASK);
+                                      "dma_mask"), ==, EDU_DEFAULT_DMA_MASK);
 
     fill_pattern(pattern, sizeof(pattern), 21);
     qtest_memwrite(e->qts, SRC_RAM, pattern, sizeof(pattern));
     qtest_memset(e->qts, DST_RAM, 0, sizeof(got));
-    edu_dma_sync(e, 0x100000000ULL + SRC_RAM, BUF, sizeof(pattern), DMA_RUN);
-    edu_dma_sync(e, BUF, 0xffffffff80000000ULL | DST_RAM, sizeof(pattern),
-                 DMA_RUN | DMA_TO_RAM);
+    edu_dma_sync(e, 0x100000000ULL + SRC_RAM, EDU_BUF_START, sizeof(pattern),
+                 EDU_DMA_RUN);
+    edu_dma_sync(e, EDU_BUF_START, 0xffffffff80000000ULL | DST_RAM,
+                 sizeof(pattern),
+                 EDU_DMA_RUN | EDU_DMA_TO_RAM);
     qtest_memread(e->qts, DST_RAM, got, sizeof(got));
     g_assert_cmpmem(got, sizeof(got), pattern, sizeof(pattern));
     edu_quit(e);
@@ -732,16 +716,18 @@ static void test_dma_mask(void)
 static void test_dma_decode_error(void)
 {
     Edu *e = edu_start(WIDE_MASK, "-d guest_errors");
-    uint8_t pattern[BUF_SIZE];
+    uint8_t pattern[EDU_BUF_SIZE];
     const uint64_t nowhere = 1ULL << 48;
 
     load_buffer(e, pattern, 1);
-    edu_dma_sync(e, BUF, nowhere, BUF_SIZE, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
-    edu_dma_sync(e, nowhere, BUF, BUF_SIZE, DMA_RUN);
-    qtest_memset(e->qts, DST_RAM, 0x5a, BUF_SIZE);
-    edu_dma_sync(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM);
-    assert_ram_filled(e, DST_RAM, 0, BUF_SIZE);
+    edu_dma_sync(e, EDU_BUF_START, nowhere, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
+    edu_dma_sync(e, nowhere, EDU_BUF_START, EDU_BUF_SIZE, EDU_DMA_RUN);
+    qtest_memset(e->qts, DST_RAM, 0x5a, EDU_BUF_SIZE);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    assert_ram_filled(e, DST_RAM, 0, EDU_BUF_SIZE);
     if (qtest_accel_is_qtest()) {
         g_assert_true(stderr_has(e, "edu: DMA write of 0x1000 bytes at "
                                  "0x1000000000000 failed"));
@@ -761,33 +747,34 @@ static void test_dma_out_of_range(void)
         uint64_t buf_addr;
         uint64_t cnt;
     } bad[] = {
-        { BUF + BUF_SIZE - 100, 101 },  /* runs past the end */
-        { BUF - 8, 16 },                /* starts before it */
-        { BUF + BUF_SIZE + 1, 0 },      /* starts after it */
-        { BUF, UINT64_MAX },            /* wraps around */
+        { EDU_BUF_START + EDU_BUF_SIZE - 100, 101 },  /* runs past the end */
+        { EDU_BUF_START - 8, 16 },                /* starts before it */
+        { EDU_BUF_START + EDU_BUF_SIZE + 1, 0 },      /* starts after it */
+        { EDU_BUF_START, UINT64_MAX },            /* wraps around */
         { 0, 16 },
     };
     Edu *e = edu_start(WIDE_MASK, "-d guest_errors");
-    uint8_t pattern[BUF_SIZE], got[BUF_SIZE];
+    uint8_t pattern[EDU_BUF_SIZE], got[EDU_BUF_SIZE];
 
     load_buffer(e, pattern, 9);
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
         qtest_memset(e->qts, DST_RAM, 0x5a, 256);
         edu_dma_sync(e, bad[i].buf_addr, DST_RAM, bad[i].cnt,
-                     DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+                     EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
         assert_ram_filled(e, DST_RAM, 0x5a, 256);
-        g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
-        edu_writel(e, EDU_IRQ_ACK, IRQ_DMA);
+        g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
+        edu_writel(e, EDU_REG_IRQ_ACK, EDU_IRQ_DMA);
         /* Towards the buffer: nothing changes there either. */
         edu_dma_sync(e, SRC_RAM + 0x1000, bad[i].buf_addr, bad[i].cnt,
-                     DMA_RUN);
+                     EDU_DMA_RUN);
     }
     g_assert_true(stderr_has(e, "is outside the buffer (0x40000-0x40fff); "
                              "not transferred"));
-    edu_dma_sync(e, BUF, DST_RAM, BUF_SIZE, DMA_RUN | DMA_TO_RAM);
-    qtest_memread(e->qts, DST_RAM, got, BUF_SIZE);
-    g_assert_cmpmem(got, BUF_SIZE, pattern, BUF_SIZE);
-    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, EDU_BUF_SIZE, EDU_DMA_RUN |
+                 EDU_DMA_TO_RAM);
+    qtest_memread(e->qts, DST_RAM, got, EDU_BUF_SIZE);
+    g_assert_cmpmem(got, EDU_BUF_SIZE, pattern, EDU_BUF_SIZE);
+    g_assert_cmphex(edu_readl(e, EDU_REG_ID), ==, EDU_ID_VALUE);
     edu_quit(e);
 }
 
@@ -797,27 +784,28 @@ static void test_dma_delay(void)
     Edu *e = edu_start(NULL, NULL);
 
     g_assert_cmpint(qtest_qom_get_int(e->qts, "/machine/peripheral/edu0",
-                                      "dma-delay-ns"), ==, DMA_DELAY_NS);
-    edu_dma(e, SRC_RAM, BUF, 16, DMA_RUN);
-    qtest_clock_step(e->qts, DMA_DELAY_NS - 1);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, DMA_RUN);
+                                      "dma-delay-ns"), ==,
+                    EDU_DEFAULT_DMA_DELAY_NS);
+    edu_dma(e, SRC_RAM, EDU_BUF_START, 16, EDU_DMA_RUN);
+    qtest_clock_step(e->qts, EDU_DEFAULT_DMA_DELAY_NS - 1);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, EDU_DMA_RUN);
     qtest_clock_step(e->qts, 1);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, 0);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, 0);
     edu_quit(e);
 
     e = edu_start("dma-delay-ns=5000", NULL);
-    edu_dma(e, SRC_RAM, BUF, 16, DMA_RUN | DMA_IRQ);
+    edu_dma(e, SRC_RAM, EDU_BUF_START, 16, EDU_DMA_RUN | EDU_DMA_IRQ);
     qtest_clock_step(e->qts, 4999);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
     edu_dma_wait(e, 1);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     edu_quit(e);
 
     /* 0: done inside the write of the command. */
     e = edu_start("dma-delay-ns=0", NULL);
-    edu_dma(e, SRC_RAM, BUF, 16, DMA_RUN | DMA_IRQ);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, DMA_IRQ);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, IRQ_DMA);
+    edu_dma(e, SRC_RAM, EDU_BUF_START, 16, EDU_DMA_RUN | EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, EDU_DMA_IRQ);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     g_assert_true(edu_intx(e));
     edu_quit(e);
 }
@@ -833,16 +821,16 @@ static void test_reset(void)
     uint16_t ctl;
 
     /* Through the port: registers, INTx and DMA work. */
-    g_assert_cmphex(edu_readl(e, EDU_ID), ==, EDU_ID_VALUE);
+    g_assert_cmphex(edu_readl(e, EDU_REG_ID), ==, EDU_ID_VALUE);
     qtest_memset(e->qts, DST_RAM, 0x5a, 16);
-    edu_dma_sync(e, BUF, DST_RAM, 16, DMA_RUN | DMA_TO_RAM);
+    edu_dma_sync(e, EDU_BUF_START, DST_RAM, 16, EDU_DMA_RUN | EDU_DMA_TO_RAM);
     assert_ram_filled(e, DST_RAM, 0, 16);
 
     qtest_memset(e->qts, DST_RAM, 0x5a, 16);
-    edu_writel(e, EDU_LIVENESS, 0);
-    edu_writel(e, EDU_STATUS, STATUS_IRQ_FACT);
-    edu_writel(e, EDU_IRQ_RAISE, 0x3);
-    edu_dma(e, BUF, DST_RAM, 16, DMA_RUN | DMA_TO_RAM);
+    edu_writel(e, EDU_REG_LIVENESS, 0);
+    edu_writel(e, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
+    edu_writel(e, EDU_REG_IRQ_RAISE, 0x3);
+    edu_dma(e, EDU_BUF_START, DST_RAM, 16, EDU_DMA_RUN | EDU_DMA_TO_RAM);
     g_assert_true(edu_intx(e));
 
     ctl = qpci_config_readw(&e->pci, 0, PORT_DEVFN, PCI_BRIDGE_CONTROL);
@@ -854,11 +842,11 @@ static void test_reset(void)
     qpci_config_writel(&e->pci, e->busnr, e->devfn, PCI_BASE_ADDRESS_0,
                        (uint32_t)e->bar);
     qpci_device_enable(&e->pci, e->busnr, e->devfn);
-    g_assert_cmphex(edu_readl(e, EDU_LIVENESS), ==, 0);
-    g_assert_cmphex(edu_readl(e, EDU_STATUS), ==, 0);
-    g_assert_cmphex(edu_readl(e, EDU_IRQ_STATUS), ==, 0);
-    g_assert_cmphex(edu_readq(e, EDU_DMA_CMD), ==, 0);
-    qtest_clock_step(e->qts, DMA_DELAY_NS);
+    g_assert_cmphex(edu_readl(e, EDU_REG_LIVENESS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_STATUS), ==, 0);
+    g_assert_cmphex(edu_readl(e, EDU_REG_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(edu_readq(e, EDU_REG_DMA_CMD), ==, 0);
+    qtest_clock_step(e->qts, EDU_DEFAULT_DMA_DELAY_NS);
     assert_ram_filled(e, DST_RAM, 0x5a, 16);
     g_assert_false(edu_intx(e));
     edu_quit(e);
@@ -884,10 +872,10 @@ static void test_dma_powers_off_own_slot(void)
                                       exp + PCI_EXP_SLTSTA) &
                     PCI_EXP_SLTSTA_PDS, ==, PCI_EXP_SLTSTA_PDS);
     qtest_memwrite(e->qts, SRC_RAM, &off, sizeof(off));
-    edu_dma_sync(e, SRC_RAM, BUF, sizeof(off), DMA_RUN);
-    edu_dma_sync(e, BUF,
+    edu_dma_sync(e, SRC_RAM, EDU_BUF_START, sizeof(off), EDU_DMA_RUN);
+    edu_dma_sync(e, EDU_BUF_START,
                  qpci_ecam_addr(&e->pci, 0, PORT_DEVFN, exp + PCI_EXP_SLTCTL),
-                 sizeof(off), DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+                 sizeof(off), EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
 
     ev = qtest_qmp_eventwait_ref(e->qts, "DEVICE_DELETED");
     g_assert_cmpstr(json_object_get_string_member(

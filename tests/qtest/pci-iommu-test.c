@@ -15,15 +15,8 @@
 
 #include "libqtest.h"
 #include "libqpci.h"
+#include "edu-regs.h"
 
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define DMA_RUN 0x1
-#define DMA_TO_RAM 0x2
-#define DMA_DELAY_NS (100 * 1000 * 1000LL)
-#define BUF 0x40000ULL
 #define LEN 256
 
 #define PXB_BUS 0x80
@@ -63,12 +56,12 @@ static void env_start(Env *e, const char *iommu_bus)
 
 static void edu_dma_sync(Env *e, uint64_t src, uint64_t dst, uint64_t cmd)
 {
-    qtest_writeq(e->qts, e->bar + EDU_DMA_SRC, src);
-    qtest_writeq(e->qts, e->bar + EDU_DMA_DST, dst);
-    qtest_writeq(e->qts, e->bar + EDU_DMA_CNT, LEN);
-    qtest_writeq(e->qts, e->bar + EDU_DMA_CMD, cmd);
-    qtest_clock_step(e->qts, DMA_DELAY_NS);
-    g_assert_cmphex(qtest_readq(e->qts, e->bar + EDU_DMA_CMD) & DMA_RUN,
+    qtest_writeq(e->qts, e->bar + EDU_REG_DMA_SRC, src);
+    qtest_writeq(e->qts, e->bar + EDU_REG_DMA_DST, dst);
+    qtest_writeq(e->qts, e->bar + EDU_REG_DMA_CNT, LEN);
+    qtest_writeq(e->qts, e->bar + EDU_REG_DMA_CMD, cmd);
+    qtest_clock_step(e->qts, EDU_DEFAULT_DMA_DELAY_NS);
+    g_assert_cmphex(qtest_readq(e->qts, e->bar + EDU_REG_DMA_CMD) & EDU_DMA_RUN,
                     ==, 0);
 }
 
@@ -76,8 +69,8 @@ static void edu_dma_sync(Env *e, uint64_t src, uint64_t dst, uint64_t cmd)
 static void copy_through(Env *e, uint64_t src_gpa, const uint8_t *pattern)
 {
     qtest_memwrite(e->qts, src_gpa, pattern, LEN);
-    edu_dma_sync(e, SRC_IOVA, BUF, DMA_RUN);
-    edu_dma_sync(e, BUF, DST_IOVA, DMA_RUN | DMA_TO_RAM);
+    edu_dma_sync(e, SRC_IOVA, EDU_BUF_START, EDU_DMA_RUN);
+    edu_dma_sync(e, EDU_BUF_START, DST_IOVA, EDU_DMA_RUN | EDU_DMA_TO_RAM);
 }
 
 static void assert_ram(Env *e, uint64_t addr, const uint8_t *want)

@@ -19,17 +19,13 @@
 
 #include "libqtest.h"
 #include "libqpci.h"
+#include "edu-regs.h"
 
 #define RP_DEVFN    PCI_DEVFN(2, 0)
 #define RP_BUS      1
 #define RP_ARGS     "-machine gic-version=3 " \
                     "-device pcie-root-port,id=rp1,chassis=1,slot=1," \
                     "bus=pcie.0,addr=2.0"
-
-#define EDU_VENDOR  0x1234
-#define EDU_DEVICE  0x11e8
-#define EDU_ID_REG  0x00
-#define EDU_ID      0x010000edu
 
 /* Where messages go when there is no ITS log to read (QEMU). */
 #define MSI_RAM     0x40000000ULL
@@ -255,10 +251,10 @@ static void test_handshake(void)
     /* The guest powers the slot on and enumerates behind the port. */
     command(p, SLOT_ON);
     g_assert_cmphex(qpci_config_readl(&p->pci, RP_BUS, 0, PCI_VENDOR_ID), ==,
-                    EDU_DEVICE << 16 | EDU_VENDOR);
+                    EDU_DEVICE_ID << 16 | EDU_VENDOR_ID);
     bar = qpci_assign_bar(&p->pci, RP_BUS, 0, 0, NULL);
     qpci_device_enable(&p->pci, RP_BUS, 0);
-    g_assert_cmphex(qtest_readl(p->qts, bar + EDU_ID_REG), ==, EDU_ID);
+    g_assert_cmphex(qtest_readl(p->qts, bar + EDU_REG_ID), ==, EDU_ID_VALUE);
 
     /* Errors: nothing changes, no event. */
     expect_error(p, "PCI: slot 0 function 0 already occupied by edu, new "
@@ -279,7 +275,7 @@ static void test_handshake(void)
     g_assert_false(qpci_device_present(&p->pci, RP_BUS, PCI_DEVFN(1, 0)));
     g_assert_cmphex(sltsta(p), ==, PCI_EXP_SLTSTA_PDS);
     g_assert_cmpint(messages(p), ==, 0);
-    g_assert_cmphex(qtest_readl(p->qts, bar + EDU_ID_REG), ==, EDU_ID);
+    g_assert_cmphex(qtest_readl(p->qts, bar + EDU_REG_ID), ==, EDU_ID_VALUE);
 
     /* device_del presses the attention button; e1 stays for now. */
     qtest_qmp_assert_success(p->qts,

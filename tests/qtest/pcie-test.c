@@ -13,17 +13,12 @@
 
 #include "libqtest.h"
 #include "libqpci.h"
+#include "edu-regs.h"
 
-#define EDU_VENDOR 0x1234
-#define EDU_DEVICE 0x11e8
 #define REDHAT_VENDOR 0x1b36
 #define PCIE_HOST_DEVICE 0x0008
 #define PXB_PCIE_DEVICE 0x000b
 #define ROOT_PORT_DEVICE 0x000c
-
-#define EDU_ID 0x00
-#define EDU_LIVENESS 0x04
-#define EDU_ID_VALUE 0x010000edu
 
 #define PXB_BUS_NR 0x80
 
@@ -76,7 +71,7 @@ static void scan_function(Scan *sc, int busnr, int devfn)
                            sc->next_bus - 1);
         return;
     }
-    if (f.vendor == EDU_VENDOR) {
+    if (f.vendor == EDU_VENDOR_ID) {
         f.bar0 = qpci_assign_bar(&sc->pci, busnr, devfn, 0, NULL);
         qpci_device_enable(&sc->pci, busnr, devfn);
     }
@@ -136,13 +131,13 @@ static void check_edu(Scan *sc, const Found *f)
     QTestState *qts = sc->pci.qts;
 
     g_assert_nonnull(f);
-    g_assert_cmphex(f->vendor, ==, EDU_VENDOR);
-    g_assert_cmphex(f->device, ==, EDU_DEVICE);
+    g_assert_cmphex(f->vendor, ==, EDU_VENDOR_ID);
+    g_assert_cmphex(f->device, ==, EDU_DEVICE_ID);
     g_assert_cmphex(f->header_type, ==, PCI_HEADER_TYPE_NORMAL);
     g_assert_cmphex(f->bar0, !=, UINT64_MAX);
-    g_assert_cmphex(qtest_readl(qts, f->bar0 + EDU_ID), ==, EDU_ID_VALUE);
-    qtest_writel(qts, f->bar0 + EDU_LIVENESS, 0x12345678);
-    g_assert_cmphex(qtest_readl(qts, f->bar0 + EDU_LIVENESS), ==,
+    g_assert_cmphex(qtest_readl(qts, f->bar0 + EDU_REG_ID), ==, EDU_ID_VALUE);
+    qtest_writel(qts, f->bar0 + EDU_REG_LIVENESS, 0x12345678);
+    g_assert_cmphex(qtest_readl(qts, f->bar0 + EDU_REG_LIVENESS), ==,
                     ~0x12345678u);
 }
 
@@ -212,26 +207,26 @@ static void test_decoding_gates(void)
     cmd = qpci_config_readw(&sc.pci, 0, PCI_DEVFN(3, 0), PCI_COMMAND);
     qpci_config_writew(&sc.pci, 0, PCI_DEVFN(3, 0), PCI_COMMAND,
                        cmd & ~PCI_COMMAND_MEMORY);
-    g_assert_cmphex(qtest_readl(qts, root_edu->bar0 + EDU_ID), !=,
+    g_assert_cmphex(qtest_readl(qts, root_edu->bar0 + EDU_REG_ID), !=,
                     EDU_ID_VALUE);
     qpci_config_writew(&sc.pci, 0, PCI_DEVFN(3, 0), PCI_COMMAND, cmd);
-    g_assert_cmphex(qtest_readl(qts, root_edu->bar0 + EDU_ID), ==,
+    g_assert_cmphex(qtest_readl(qts, root_edu->bar0 + EDU_REG_ID), ==,
                     EDU_ID_VALUE);
 
     /* A root port forwards only what its memory window covers. */
     qpci_bridge_set_mem_window(&sc.pci, 0, PCI_DEVFN(2, 0), 0xfff00000,
                                0x00000000);
-    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_ID), !=,
+    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_REG_ID), !=,
                     EDU_ID_VALUE);
     qpci_bridge_set_mem_window(&sc.pci, 0, PCI_DEVFN(2, 0),
                                port_edu->bar0, port_edu->bar0 + 0xfffff);
-    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_ID), ==,
+    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_REG_ID), ==,
                     EDU_ID_VALUE);
     /* ... and only while its own memory decoding is on. */
     cmd = qpci_config_readw(&sc.pci, 0, PCI_DEVFN(2, 0), PCI_COMMAND);
     qpci_config_writew(&sc.pci, 0, PCI_DEVFN(2, 0), PCI_COMMAND,
                        cmd & ~PCI_COMMAND_MEMORY);
-    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_ID), !=,
+    g_assert_cmphex(qtest_readl(qts, port_edu->bar0 + EDU_REG_ID), !=,
                     EDU_ID_VALUE);
 
     g_array_free(sc.found, true);
@@ -300,9 +295,9 @@ static void check_query_edu(JsonObject *d, const Found *f, const char *id)
     g_assert_cmpstr(json_object_get_string_member(d, "qdev_id"), ==, id);
     ids = json_object_get_object_member(d, "id");
     g_assert_cmpint(json_object_get_int_member(ids, "vendor"), ==,
-                    EDU_VENDOR);
+                    EDU_VENDOR_ID);
     g_assert_cmpint(json_object_get_int_member(ids, "device"), ==,
-                    EDU_DEVICE);
+                    EDU_DEVICE_ID);
     regions = json_object_get_array_member(d, "regions");
     g_assert_cmpuint(json_array_get_length(regions), ==, 1);
     bar = json_array_get_object_element(regions, 0);

@@ -13,24 +13,11 @@
 #include "hw/pci/msi.h"
 #include "qemu/timer.h"
 #include "pci-fixture.h"
+#include "../qtest/edu-regs.h"
 
 #define EDU_DEVFN PCI_DEVFN(3, 0)
 #define EDU_BAR (PCI_FIXTURE_MMIO_BASE + 0x100000)
 #define RAM PCI_FIXTURE_RAM_BASE
-
-#define EDU_FACTORIAL 0x08
-#define EDU_IRQ_STATUS 0x24
-#define EDU_IRQ_RAISE 0x60
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define DMA_RUN 0x1
-#define DMA_TO_RAM 0x2
-#define DMA_IRQ 0x4
-#define IRQ_DMA 0x100
-#define BUF 0x40000
-#define DELAY_NS (100 * SCALE_MS)
 
 /* The toy IOMMU: one 4 KiB page mapped, everything else faults. */
 #define IOVA_OK 0x7000000ULL
@@ -131,10 +118,10 @@ static PCIDevice *add_edu(const char *id)
 
 static void dma(uint64_t src, uint64_t dst, uint32_t cnt, uint32_t cmd)
 {
-    wr(EDU_DMA_SRC, src);
-    wr(EDU_DMA_DST, dst);
-    wr(EDU_DMA_CNT, cnt);
-    wr(EDU_DMA_CMD, cmd);
+    wr(EDU_REG_DMA_SRC, src);
+    wr(EDU_REG_DMA_DST, dst);
+    wr(EDU_REG_DMA_CNT, cnt);
+    wr(EDU_REG_DMA_CMD, cmd);
 }
 
 /* INTA of slot 3 on pcie.0: line (3 + 0) % 4. */
@@ -171,7 +158,8 @@ static void test_identity(void)
                                              &error_abort), ==,
                     (1ULL << 28) - 1);
     g_assert_cmphex(object_property_get_uint(OBJECT(d), "dma-delay-ns",
-                                             &error_abort), ==, DELAY_NS);
+                                             &error_abort), ==,
+                    EDU_DEFAULT_DMA_DELAY_NS);
     pci_fixture_cleanup();
 }
 
@@ -183,11 +171,11 @@ static void test_factorial_huge(void)
     pci_fixture_init();
     add_edu(NULL);
     start = g_get_monotonic_time();
-    wr(EDU_FACTORIAL, 0xffffffff);
-    g_assert_cmphex(rd(EDU_FACTORIAL), ==, 0);
+    wr(EDU_REG_FACTORIAL, 0xffffffff);
+    g_assert_cmphex(rd(EDU_REG_FACTORIAL), ==, 0);
     g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
-    wr(EDU_FACTORIAL, 12);
-    g_assert_cmphex(rd(EDU_FACTORIAL), ==, 479001600);
+    wr(EDU_REG_FACTORIAL, 12);
+    g_assert_cmphex(rd(EDU_REG_FACTORIAL), ==, 479001600);
     pci_fixture_cleanup();
 }
 
@@ -208,27 +196,29 @@ static void test_dma_iommu(void)
 
     /* RAM -> buffer -> RAM, both at IOVA_OK, which is GPA_OK. */
     memcpy(ram + 0x8000, ram, 64);
-    dma(IOVA_OK, BUF, 64, DMA_RUN);
-    advance(DELAY_NS);
-    g_assert_cmphex(rd(EDU_DMA_CMD), ==, 0);
+    dma(IOVA_OK, EDU_BUF_START, 64, EDU_DMA_RUN);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
+    g_assert_cmphex(rd(EDU_REG_DMA_CMD), ==, 0);
     memset(ram + 0x8000, 0, 64);
-    dma(BUF, IOVA_OK + 0x100, 64, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
-    advance(DELAY_NS);
+    dma(EDU_BUF_START, IOVA_OK + 0x100, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM |
+        EDU_DMA_IRQ);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmpmem(ram + 0x8100, 64, ram, 64);
-    g_assert_cmphex(rd(EDU_IRQ_STATUS), ==, IRQ_DMA);
+    g_assert_cmphex(rd(EDU_REG_IRQ_STATUS), ==, EDU_IRQ_DMA);
     g_assert_cmpint(intx(), ==, 1);
     g_assert_cmpint(toy.faults, ==, 0);
 
     /* A fault: recorded with our requester ID; the command completes. */
-    dma(BUF, IOVA_BAD, 64, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
-    advance(DELAY_NS);
+    dma(EDU_BUF_START, IOVA_BAD, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM |
+        EDU_DMA_IRQ);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmpint(toy.faults, ==, 1);
     g_assert_cmphex(toy.fault_rid, ==, EDU_DEVFN);
     g_assert_cmphex(toy.fault_addr, ==, IOVA_BAD);
-    g_assert_cmphex(rd(EDU_DMA_CMD), ==, DMA_TO_RAM | DMA_IRQ);
+    g_assert_cmphex(rd(EDU_REG_DMA_CMD), ==, EDU_DMA_TO_RAM | EDU_DMA_IRQ);
     /* RAM is addressed only through the IOMMU: GPA as IOVA faults too. */
-    dma(GPA_OK, BUF, 64, DMA_RUN);
-    advance(DELAY_NS);
+    dma(GPA_OK, EDU_BUF_START, 64, EDU_DMA_RUN);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmpint(toy.faults, ==, 2);
     g_assert_cmphex(toy.fault_addr, ==, GPA_OK);
 
@@ -247,18 +237,18 @@ static void test_unplug_pending(void)
     ram = pci_fixture_ram();
     /* The same transfer, completed, would have stored zeros. */
     memset(ram, 0x5a, 64);
-    dma(BUF, RAM, 64, DMA_RUN | DMA_TO_RAM);
-    advance(DELAY_NS);
+    dma(EDU_BUF_START, RAM, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmphex(ram[0], ==, 0);
     memset(ram, 0x5a, 64);
-    dma(BUF, RAM, 64, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
-    g_assert_cmphex(rd(EDU_DMA_CMD) & DMA_RUN, ==, DMA_RUN);
+    dma(EDU_BUF_START, RAM, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+    g_assert_cmphex(rd(EDU_REG_DMA_CMD) & EDU_DMA_RUN, ==, EDU_DMA_RUN);
     /* Keep the unrealized device alive: its timer must be off anyway. */
     object_ref(OBJECT(d));
     object_unparent(OBJECT(d));
     g_assert_false(DEVICE(d)->realized);
     g_assert_cmpint(qemu_clock_deadline_ns(QEMU_CLOCK_VIRTUAL), ==, -1);
-    advance(2 * DELAY_NS);
+    advance(2 * EDU_DEFAULT_DMA_DELAY_NS);
     object_unref(OBJECT(d));
     for (int i = 0; i < 64; i++) {
         g_assert_cmphex(ram[i], ==, 0x5a);
@@ -277,8 +267,8 @@ static void test_reset_pending(void)
     d = add_edu(NULL);
     ram = pci_fixture_ram();
     memset(ram, 0x5a, 64);
-    wr(EDU_IRQ_RAISE, 0x8);
-    dma(BUF, RAM, 64, DMA_RUN | DMA_TO_RAM | DMA_IRQ);
+    wr(EDU_REG_IRQ_RAISE, 0x8);
+    dma(EDU_BUF_START, RAM, 64, EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
     g_assert_cmpint(intx(), ==, 1);
     device_cold_reset(DEVICE(d));
     g_assert_cmpint(intx(), ==, 0);
@@ -286,10 +276,10 @@ static void test_reset_pending(void)
     pci_fixture_cfg_write(0, EDU_DEVFN, PCI_BASE_ADDRESS_0, EDU_BAR, 4);
     pci_fixture_cfg_write(0, EDU_DEVFN, PCI_COMMAND,
                           PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
-    g_assert_cmphex(rd(EDU_IRQ_STATUS), ==, 0);
-    g_assert_cmphex(rd(EDU_DMA_CMD), ==, 0);
-    g_assert_cmphex(rd(EDU_DMA_CNT), ==, 0);
-    advance(2 * DELAY_NS);
+    g_assert_cmphex(rd(EDU_REG_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(rd(EDU_REG_DMA_CMD), ==, 0);
+    g_assert_cmphex(rd(EDU_REG_DMA_CNT), ==, 0);
+    advance(2 * EDU_DEFAULT_DMA_DELAY_NS);
     for (int i = 0; i < 64; i++) {
         g_assert_cmphex(ram[i], ==, 0x5a);
     }
@@ -316,7 +306,7 @@ static void test_msi(void)
     pci_fixture_cfg_write(0, EDU_DEVFN, cap + PCI_MSI_FLAGS,
                           PCI_MSI_FLAGS_ENABLE, 2);
     g_assert_true(msi_enabled(d));
-    wr(EDU_IRQ_RAISE, 0x2);
+    wr(EDU_REG_IRQ_RAISE, 0x2);
     g_assert_cmphex(address_space_ldl_le(&address_space_memory, RAM + 0x100,
                                          MEMTXATTRS_UNSPECIFIED, NULL), ==,
                     0x4321);
@@ -340,21 +330,21 @@ static void test_props_runtime(void)
     error_free(err);
     ram = pci_fixture_ram();
     memset(ram, 0x77, 16);
-    dma(RAM, BUF, 16, DMA_RUN);
-    advance(DELAY_NS);
+    dma(RAM, EDU_BUF_START, 16, EDU_DMA_RUN);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
 
     /* The default mask turns 1 GiB + 0x200 into 0x200: nothing there. */
     g_assert_true(object_property_set_uint(OBJECT(d), "dma_mask",
                                            (1ULL << 28) - 1, &error_abort));
     memset(ram + 0x200, 0, 16);
-    dma(BUF, RAM + 0x200, 16, DMA_RUN | DMA_TO_RAM);
-    advance(DELAY_NS);
+    dma(EDU_BUF_START, RAM + 0x200, 16, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmphex(ram[0x200], ==, 0);
 
     g_assert_true(object_property_set_uint(OBJECT(d), "dma_mask",
                                            UINT64_MAX, &error_abort));
-    dma(BUF, RAM + 0x200, 16, DMA_RUN | DMA_TO_RAM);
-    advance(DELAY_NS);
+    dma(EDU_BUF_START, RAM + 0x200, 16, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+    advance(EDU_DEFAULT_DMA_DELAY_NS);
     g_assert_cmpmem(ram + 0x200, 16, ram, 16);
     pci_fixture_cleanup();
 }
