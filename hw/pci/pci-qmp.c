@@ -9,6 +9,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
+#include "hw/pci/pci_bridge.h"
 #include "monitor/qmp-dispatch.h"
 
 /* Class codes QEMU names (pci_class_descriptions in QEMU's pci.c). */
@@ -82,42 +83,28 @@ static JsonObject *range_new(uint64_t base, uint64_t limit)
     return o;
 }
 
-/* A type 1 header's windows (PCI-to-PCI Bridge Architecture 1.2, 3.2.5). */
+/* A window of a type 1 header, as its base and limit registers say. */
+static JsonObject *bridge_range(PCIDevice *dev, uint8_t type)
+{
+    return range_new(pci_bridge_get_base(dev, type),
+                     pci_bridge_get_limit(dev, type));
+}
+
 static JsonObject *bridge_bus_info(PCIDevice *dev)
 {
     const uint8_t *c = dev->config;
     JsonObject *o = json_object_new();
-    uint64_t base, limit;
 
     json_object_set_int_member(o, "number", c[PCI_PRIMARY_BUS]);
     json_object_set_int_member(o, "secondary", c[PCI_SECONDARY_BUS]);
     json_object_set_int_member(o, "subordinate", c[PCI_SUBORDINATE_BUS]);
-
-    base = (uint64_t)(c[PCI_IO_BASE] & PCI_IO_RANGE_MASK) << 8;
-    limit = (uint64_t)(c[PCI_IO_LIMIT] & PCI_IO_RANGE_MASK) << 8 | 0xfff;
-    if ((c[PCI_IO_BASE] & PCI_IO_RANGE_TYPE_MASK) == PCI_IO_RANGE_TYPE_32) {
-        base |= (uint64_t)pci_get_word(c + PCI_IO_BASE_UPPER16) << 16;
-        limit |= (uint64_t)pci_get_word(c + PCI_IO_LIMIT_UPPER16) << 16;
-    }
-    json_object_set_object_member(o, "io_range", range_new(base, limit));
-
-    base = (uint64_t)(pci_get_word(c + PCI_MEMORY_BASE) &
-                      PCI_MEMORY_RANGE_MASK) << 16;
-    limit = (uint64_t)(pci_get_word(c + PCI_MEMORY_LIMIT) &
-                       PCI_MEMORY_RANGE_MASK) << 16 | 0xfffff;
-    json_object_set_object_member(o, "memory_range", range_new(base, limit));
-
-    base = (uint64_t)(pci_get_word(c + PCI_PREF_MEMORY_BASE) &
-                      PCI_PREF_RANGE_MASK) << 16;
-    limit = (uint64_t)(pci_get_word(c + PCI_PREF_MEMORY_LIMIT) &
-                       PCI_PREF_RANGE_MASK) << 16 | 0xfffff;
-    if ((pci_get_word(c + PCI_PREF_MEMORY_BASE) & PCI_PREF_RANGE_TYPE_MASK) ==
-        PCI_PREF_RANGE_TYPE_64) {
-        base |= (uint64_t)pci_get_long(c + PCI_PREF_BASE_UPPER32) << 32;
-        limit |= (uint64_t)pci_get_long(c + PCI_PREF_LIMIT_UPPER32) << 32;
-    }
+    json_object_set_object_member(o, "io_range",
+        bridge_range(dev, PCI_BASE_ADDRESS_SPACE_IO));
+    json_object_set_object_member(o, "memory_range",
+        bridge_range(dev, PCI_BASE_ADDRESS_SPACE_MEMORY));
     json_object_set_object_member(o, "prefetchable_range",
-                                  range_new(base, limit));
+        bridge_range(dev, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                          PCI_BASE_ADDRESS_MEM_PREFETCH));
     return o;
 }
 
