@@ -272,8 +272,17 @@ static MemTxResult its_translation_write(void *opaque, hwaddr offset,
                       offset);
         return MEMTX_OK;
     }
-    /* The DeviceID is the writer's requester ID; without one, 0. */
-    devid = attrs.has_requester_id ? attrs.requester_id : 0;
+    /*
+     * The DeviceID is the writer's requester ID (PCI, msi-map is the
+     * identity), else a platform master's own DeviceID, else 0.
+     */
+    if (attrs.has_requester_id) {
+        devid = attrs.requester_id;
+    } else if (attrs.has_device_id) {
+        devid = attrs.device_id;
+    } else {
+        devid = 0;
+    }
     trace_gicv3_its_msi(devid, data, attrs.has_requester_id,
                         (s->ctlr & CTLR_ENABLED) != 0);
     if (!(s->ctlr & CTLR_ENABLED)) {

@@ -68,6 +68,9 @@ typedef struct MemTxAttrs {
     uint16_t requester_id;  /* PCI requester ID (bus << 8 | devfn) */
     bool has_pasid;
     uint32_t pasid;         /* PCIe PASID / SMMU SubstreamID */
+    bool has_device_id;
+    uint32_t device_id;     /* a platform master's ITS DeviceID (its
+                             * msi-parent cell), e.g. the SMMU's MSIs */
 } MemTxAttrs;
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs) { .unspecified = true })
