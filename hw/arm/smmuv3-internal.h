@@ -272,6 +272,16 @@ void smmuv3_signal_irq(SMMUv3State *s, SMMUv3Irq irq, uint64_t addr,
 /* Called after writes to EVENTQ_CONS (overflow acknowledge...). */
 void smmuv3_eventq_cons_written(SMMUv3State *s);
 
+/* ---- hw/arm/smmuv3-fdt.c ---- */
+
+/*
+ * At realize (s->vms, s->bus, mmio_base, first_spi, msi_devid set):
+ * take a phandle and add the device tree hooks for the SMMU's node and
+ * its root complex's iommu-map; unregister removes both hooks.
+ */
+void smmuv3_fdt_register(SMMUv3State *s);
+void smmuv3_fdt_unregister(SMMUv3State *s);
+
 /* ---- hw/arm/smmuv3-cmdq.c ---- */
 
 /*
@@ -300,21 +310,38 @@ typedef struct SMMUTLBEntry {
     uint8_t granule_sz;         /* granule of the leaf */
     uint8_t level;              /* leaf level (TTL matching) */
     uint8_t stages;             /* 1: S1, 2: S2 only, 3: nested */
-    uint64_t ipa;               /* nested / S2: the leaf's IPA (S2_IPA) */
+    uint64_t ipa;               /* S2 only: the IPA (== iova); else 0 */
+    bool priv;                  /* perm is that of a privileged access */
 } SMMUTLBEntry;
 
+/* Both are idempotent: smmuv3_translate_init/destroy call them too. */
 void smmu_iotlb_init(SMMUv3State *s);
 void smmu_iotlb_destroy(SMMUv3State *s);
-/* Counted lookup (iotlb_hits / iotlb_misses); NULL on a miss. */
+/* Current number of IOTLB entries (QOM x-iotlb-entries). */
+unsigned smmu_iotlb_count(SMMUv3State *s);
+/*
+ * Counted lookup (iotlb_hits / iotlb_misses); NULL on a miss.  With
+ * asid >= 0 it finds the stage-1 or nested entries of that ASID, or
+ * global ones; with asid -1, the stage-2-only entries (input = IPA).
+ * The entry stays valid until the next insert or invalidation.
+ */
 const SMMUTLBEntry *smmu_iotlb_lookup(SMMUv3State *s, int asid, int vmid,
                                       uint64_t iova);
+/*
+ * Insert e (iova and oa are aligned down to addr_mask here); asid -1
+ * with stages 1 or 3 makes it global.  Replaces an entry of the same
+ * tags, address and size.
+ */
 void smmu_iotlb_insert(SMMUv3State *s, const SMMUTLBEntry *e);
 /*
  * Invalidations.  vmid -1 matches any VMID (the VMID operand is RES0 on
  * an SMMU without stage 2); asid -1 matches any ASID.  Range forms:
- * [addr, addr + size) over entries of granule tg and level ttl (0: any);
- * leaf-only is satisfied by dropping everything overlapping (spec 4.4.1
- * allows over-invalidation).
+ * every entry overlapping [addr, addr + size) (size 0: the one address
+ * addr) whose leaf level is ttl (0: any; nested entries, whose level is
+ * stage 2's, ignore ttl); leaf-only is satisfied by dropping everything
+ * overlapping (spec 4.4.1 allows over-invalidation).  inv_vmid_s1 and
+ * inv_asid/inv_va touch stage-1 and nested entries only, inv_ipa
+ * stage-2-only ones (spec 4.4.1: S2_IPA need not touch nested entries).
  */
 void smmu_iotlb_inv_all(SMMUv3State *s);
 void smmu_iotlb_inv_vmid(SMMUv3State *s, int vmid);       /* S12_VMALL */

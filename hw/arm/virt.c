@@ -4,8 +4,9 @@
  * names, addresses and interrupt numbers so that users' command lines,
  * firmware and guests run unchanged.  This file holds the machine type,
  * the validation of its options, and the board itself: guest RAM at
- * 1 GiB, the GICv3 with its ITS, the pl011 UART, the pl031 RTC and the
- * PCIe host bridge, at stable QOM paths under /machine.  The memory map
+ * 1 GiB, the GICv3 with its ITS, the pl011 UART, the pl031 RTC, the
+ * PCIe host bridge and (iommu=smmuv3) the SMMUv3 in front of it, at
+ * stable QOM paths under /machine.  The memory map
  * is in virt-memmap.c, the device tree in virt-fdt.c, and the PCIe
  * windows and root complex nodes in virt-pcie.c.
  *
@@ -15,6 +16,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/arm/virt.h"
+#include "hw/arm/smmuv3.h"
 #include "hw/sysbus.h"
 #include "hw/char/pl011.h"
 #include "hw/intc/arm_gicv3.h"
@@ -100,11 +102,6 @@ static bool virt_check_options(VirtMachineState *vms, Error **errp)
     if (vms->acpi == ON_OFF_AUTO_ON) {
         error_setg(errp, "acpi=on is not supported: the virt machine "
                    "describes itself with a device tree (use acpi=off)");
-        return false;
-    }
-    if (vms->iommu == VIRT_IOMMU_SMMUV3) {
-        error_setg(errp, "iommu=smmuv3: the SMMUv3 model is not built yet; "
-                   "use iommu=none");
         return false;
     }
     return true;
@@ -287,6 +284,29 @@ static bool virt_create_pcie(VirtMachineState *vms, Error **errp)
 }
 
 /*
+ * iommu=smmuv3: an arm-smmuv3 in front of pcie.0, created after the host
+ * bridge (its root bus must exist), at VIRT_SMMU with SPIs 74..77 -- the
+ * device places itself once it knows it belongs to the board.
+ */
+static bool virt_create_smmu(VirtMachineState *vms, Error **errp)
+{
+    DeviceState *dev;
+
+    if (vms->iommu != VIRT_IOMMU_SMMUV3) {
+        return true;
+    }
+    dev = virt_new_device(vms, TYPE_ARM_SMMUV3, "smmuv3", errp);
+    if (!dev) {
+        return false;
+    }
+    vms->smmu = dev;
+    ARM_SMMUV3(dev)->board_owned = true;
+    return object_property_set_str(OBJECT(dev), "primary-bus",
+                                   vms->bus->qbus.name, errp) &&
+           sysbus_realize(SYS_BUS_DEVICE(dev), errp);
+}
+
+/*
  * Drop a board device (absent: nothing to do).  Unparenting unrealizes
  * it, and a sysbus device's unrealize unmaps its MMIO regions.
  */
@@ -306,7 +326,9 @@ static void virt_teardown(MachineState *ms)
     g_clear_pointer(&vms->fdt, g_free);
     vms->fdt_size = 0;
     virt_fdt_clear_hooks(vms);
+    virt_platform_clear(vms);
     /* Interrupt sources before the GIC whose lines they hold. */
+    virt_destroy_device(&vms->smmu);
     vms->bus = NULL;
     virt_destroy_device(&vms->gpex);
     virt_destroy_device(&vms->rtc);
@@ -336,7 +358,8 @@ static bool virt_init(MachineState *ms, Error **errp)
         !virt_create_its(vms, errp) ||
         !virt_create_uart(vms, errp) ||
         !virt_create_rtc(vms, errp) ||
-        !virt_create_pcie(vms, errp)) {
+        !virt_create_pcie(vms, errp) ||
+        !virt_create_smmu(vms, errp)) {
         virt_teardown(ms);
         return false;
     }
@@ -377,6 +400,7 @@ static void virt_instance_finalize(Object *obj)
     /* Normally done by teardown; objects made without a board, too. */
     g_clear_pointer(&vms->fdt, g_free);
     virt_fdt_clear_hooks(vms);
+    virt_platform_clear(vms);
 }
 
 static void virt_class_init(ObjectClass *oc, const void *data)

@@ -12,9 +12,11 @@
  * DMA is bus-master traffic: it goes through the function's DMA address
  * space (so through an IOMMU when there is one, and nowhere while the
  * command register's master bit is clear), after the guest-memory side
- * address is masked with the "dma_mask" property as QEMU does.  A command
- * completes "dma-delay-ns" nanoseconds of virtual time after it is
- * written (QEMU: 100 ms); 0 completes it inside the register write.
+ * address is masked with the "dma_mask" property as QEMU does; with
+ * "x-pasid" (ours) the transfers carry that PASID, for IOMMU substream
+ * tests (interrupt messages never carry one).  A command completes
+ * "dma-delay-ns" nanoseconds of virtual time after it is written (QEMU:
+ * 100 ms); 0 completes it inside the register write.
  *
  * Where this model differs from QEMU's on purpose: the factorial is
  * computed during the write of its register (QEMU uses a thread), so the
@@ -70,6 +72,7 @@ enum {
 
 #define EDU_DEFAULT_DMA_MASK ((1ULL << 28) - 1)
 #define EDU_DEFAULT_DMA_DELAY_NS (100 * SCALE_MS)
+#define EDU_MAX_PASID 0xfffff       /* PASIDs are 20 bits */
 
 typedef struct EduState {
     PCIDevice parent_obj;
@@ -458,6 +461,13 @@ static const Property edu_props[] = {
     DEFINE_PROP_UINT64("dma-delay-ns", EduState, dma_delay_ns,
                        EDU_DEFAULT_DMA_DELAY_NS, "Virtual time from a DMA "
                        "command to its completion (0: at once)"),
+    /* Ours (tests of IOMMU substreams): the PCI core's field itself. */
+    {
+        .name = "x-pasid", .info = &prop_info_int32,
+        .offset = offsetof(EduState, parent_obj.dma_pasid),
+        .defval.i = -1, .min = -1, .max = EDU_MAX_PASID, .runtime = true,
+        .description = "PASID carried by the DMA transfers (-1: none)",
+    },
     { NULL }
 };
 

@@ -227,6 +227,12 @@ void msi_send_message(PCIDevice *dev, MSIMessage msg)
     MemTxAttrs attrs = pci_dma_attrs(dev);
     MemTxResult res = MEMTX_ERROR;
 
+    /*
+     * MSIs travel without a PASID: an IOMMU finds the doorbell in the
+     * function's no-PASID context, where drivers map it.
+     */
+    attrs.has_pasid = false;
+    attrs.pasid = 0;
     /* A message that loops back to the function is dropped. */
     if (pci_bus_master_enter(dev)) {
         address_space_stl_le(pci_get_address_space(dev), msg.address,

@@ -900,6 +900,8 @@ MemTxAttrs pci_dma_attrs(PCIDevice *dev)
     return (MemTxAttrs) {
         .has_requester_id = true,
         .requester_id = pci_requester_id(dev),
+        .has_pasid = dev->dma_pasid >= 0,
+        .pasid = dev->dma_pasid >= 0 ? dev->dma_pasid : 0,
     };
 }
 
@@ -1097,6 +1099,11 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     pci_device_release(dev);
 }
 
+static void pci_device_instance_init(Object *obj)
+{
+    PCI_DEVICE(obj)->dma_pasid = -1;
+}
+
 static void pci_device_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -1122,6 +1129,7 @@ static const TypeInfo pci_device_types[] = {
         .name = TYPE_PCI_DEVICE,
         .parent = TYPE_DEVICE,
         .instance_size = sizeof(PCIDevice),
+        .instance_init = pci_device_instance_init,
         .class_size = sizeof(PCIDeviceClass),
         .abstract = true,
         .class_init = pci_device_class_init,

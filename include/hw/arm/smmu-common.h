@@ -90,8 +90,8 @@ typedef struct SMMUAccess {
 typedef struct SMMUPTWResult {
     uint64_t oa;                /* output address of the input address */
     uint64_t addr_mask;         /* mapping size - 1 (page or block) */
-    int level;                  /* level of the leaf (last stage's) */
-    uint8_t granule_sz;         /* log2 granule of the leaf's stage */
+    int level;                  /* leaf level of the smaller mapping */
+    uint8_t granule_sz;         /* log2 granule of that mapping */
     IOMMUAccessFlags perm;      /* data access this mapping allows to the
                                  * accessor's privilege (both stages ANDed) */
     bool global;                /* stage-1 leaf had nG=0 */

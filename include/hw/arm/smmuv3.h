@@ -104,6 +104,7 @@ struct SMMUv3State {
     uint64_t iotlb_hits, iotlb_misses;
     uint64_t config_hits, config_misses;
     uint64_t events_recorded, events_lost;
+    uint64_t iotlb_sizes;       /* bit n: IOTLB entries of 2^n bytes */
 
     /* Placement and the device tree. */
     VirtMachineState *vms;

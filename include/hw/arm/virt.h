@@ -80,6 +80,7 @@ typedef enum VirtMemMapId {
 #define VIRT_SPI_SMMU 74            /* eventq, priq, cmdq-sync, gerror */
 #define VIRT_SPI_SMMU_COUNT 4
 #define VIRT_SPI_PLATFORM_BUS 112   /* 64 of them */
+#define VIRT_SPI_PLATFORM_BUS_COUNT 64
 
 /* SPIs the GIC is built with; its num-irq counts the 32 SGIs/PPIs too. */
 #define VIRT_NUM_SPIS 256
@@ -165,6 +166,11 @@ struct VirtMachineState {
     DeviceState *rtc;           /* /machine/rtc */
     DeviceState *gpex;          /* /machine/gpex, the PCIe host bridge */
     PCIBus *bus;                /* its root bus, pcie.0 */
+    DeviceState *smmu;          /* /machine/smmuv3 (iommu=smmuv3) */
+
+    /* Platform bus (virt-platform.c): what -device sysbus devices took. */
+    GList *platform_mmio;       /* private: VirtPlatformSlot * */
+    uint64_t platform_spis;     /* bit n: SPI VIRT_SPI_PLATFORM_BUS + n */
 
     /* Device tree: phandles are handed out from init on. */
     uint32_t next_phandle;
@@ -259,5 +265,24 @@ bool virt_pcie_root_info(VirtMachineState *vms, PCIBus *root,
 bool virt_pcie_add_iommu_map(VirtMachineState *vms, DeviceTree *dt,
                              PCIBus *root, uint32_t iommu_phandle,
                              Error **errp);
+
+/* ---- platform bus (hw/arm/virt-platform.c) ---- */
+
+/*
+ * Sysbus devices created with -device (arm-smmuv3) take their MMIO from
+ * the VIRT_PLATFORM_BUS window and their interrupts from the 64 SPIs at
+ * VIRT_SPI_PLATFORM_BUS, as QEMU's platform bus hands them out: the
+ * lowest free range, aligned to its (power of two) size, and the lowest
+ * nr_spis consecutive free SPIs.  False + error when the window or the
+ * SPIs are exhausted; nothing is taken then.
+ */
+bool virt_platform_alloc(VirtMachineState *vms, uint64_t size,
+                         unsigned nr_spis, uint64_t *base,
+                         unsigned *first_spi, Error **errp);
+/* Give back what virt_platform_alloc returned (device unrealize). */
+void virt_platform_free(VirtMachineState *vms, uint64_t base, uint64_t size,
+                        unsigned first_spi, unsigned nr_spis);
+/* Forget every allocation (machine teardown). */
+void virt_platform_clear(VirtMachineState *vms);
 
 #endif

@@ -227,6 +227,11 @@ struct PCIDevice {
     MemoryRegion bus_master_container_region;
     MemoryRegion bus_master_enable_region;
     AddressSpace *iommu_as;     /* what the IOMMU (or none) gave us */
+    /*
+     * The PASID (SMMU SubstreamID) the function's DMA carries, -1 for
+     * none (the default); a device model may offer it as a property.
+     */
+    int32_t dma_pasid;
     /* A bus-master access of this function is in progress. */
     bool bus_master_busy;
     /*
@@ -458,7 +463,7 @@ void pci_bus_master_exit(PCIDevice *dev);
  */
 bool pci_bus_master_in_progress(void);
 
-/* The attributes of dev's DMA: its requester ID. */
+/* The attributes of dev's DMA: its requester ID, and dma_pasid if set. */
 MemTxAttrs pci_dma_attrs(PCIDevice *dev);
 MemTxResult pci_dma_read(PCIDevice *dev, dma_addr_t addr, void *buf,
                          dma_addr_t len);
