@@ -19,10 +19,10 @@
  * a Translation fault rather than an assertion.
  *
  * Modelled: the Non-secure EL1&0 regime (two VA ranges, privileged and
- * unprivileged accesses), 4K/16K/64K granules, 48-bit output addresses
- * and the 64K granule's 52-bit form (FEAT_LPA).  Not modelled, because
- * the SMMU does not advertise them: LPA2 (DS), HTTU (HA/HD), PAN, WXN,
- * S2FWB, permission indirection, contiguous-hint checks.
+ * unprivileged accesses, PAN and WXN), 4K/16K/64K granules, 48-bit
+ * output addresses and the 64K granule's 52-bit form (FEAT_LPA).  Not
+ * modelled, because the SMMU does not advertise them: LPA2 (DS), HTTU
+ * (HA/HD), EPAN, S2FWB, permission indirection, contiguous-hint checks.
  */
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
@@ -220,27 +220,35 @@ bad:
 /*
  * Stage-1 permissions in the EL1&0 regime for a privileged or
  * unprivileged accessor (Arm ARM "Memory access control"), after the
- * hierarchical APTable/XNTable controls (t).
+ * hierarchical APTable/XNTable controls (t) and the CD's PAN and WXN
+ * (SMMU spec 5.4; the PE's PSTATE.PAN and SCTLR_EL1.WXN).
  */
-static void s1_perms(uint64_t desc, const PTWTableAttrs *t, bool priv,
+static void s1_perms(const SMMUStageCfg *cfg, uint64_t desc,
+                     const PTWTableAttrs *t, bool priv,
                      bool *r, bool *w, bool *x)
 {
     bool ro = (desc & DESC_S1_AP2) || t->ro;
     bool el0 = (desc & DESC_S1_AP1) && !t->no_el0;
 
     if (priv) {
-        *r = true;
-        *w = !ro;
+        /*
+         * PAN: privileged data accesses to memory EL0 can access fault;
+         * execution is not affected (no EPAN).
+         */
+        *r = !(cfg->pan && el0);
+        *w = *r && !ro;
         /*
          * In a regime with an EL0, privileged execution is never allowed
          * from memory that EL0 can write (Arm ARM, instruction execution
          * permissions: AP[2:1] = 0b01 implies PXN).
          */
         *x = !(desc & DESC_PXN) && !t->pxn && !(el0 && !ro);
+        /* WXN: nothing writable at this privilege executes. */
+        *x = *x && !(cfg->wxn && !ro);
     } else {
         *r = el0;
         *w = el0 && !ro;
-        *x = !(desc & DESC_UXN) && !t->uxn;
+        *x = !(desc & DESC_UXN) && !t->uxn && !(cfg->wxn && *w);
     }
 }
 
@@ -409,7 +417,7 @@ static bool walk_stage(const PTWStage *st, uint64_t in,
         if (st->s2) {
             s2_perms(desc, cfg->xnx, acc->priv, &r, &w, &x);
         } else {
-            s1_perms(desc, &ta, acc->priv, &r, &w, &x);
+            s1_perms(cfg, desc, &ta, acc->priv, &r, &w, &x);
         }
         if (!access_allowed(acc, r, w, x)) {
             fault_set(f, SMMU_EVT_F_PERMISSION, level);

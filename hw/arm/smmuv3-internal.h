@@ -65,6 +65,12 @@ REG32(CR0, 0x20)
     FIELD(CR0, VMW, 6, 3)
 REG32(CR0ACK, 0x24)
 REG32(CR1, 0x28)
+    FIELD(CR1, QUEUE_IC, 0, 2)
+    FIELD(CR1, QUEUE_OC, 2, 2)
+    FIELD(CR1, QUEUE_SH, 4, 2)
+    FIELD(CR1, TABLE_IC, 6, 2)
+    FIELD(CR1, TABLE_OC, 8, 2)
+    FIELD(CR1, TABLE_SH, 10, 2)
 REG32(CR2, 0x2c)
     FIELD(CR2, E2H, 0, 1)
     FIELD(CR2, RECINVSID, 1, 1)
@@ -159,10 +165,15 @@ static inline bool smmu_q_full(const SMMUQueue *q)
            smmu_q_wrap(q, q->prod) != smmu_q_wrap(q, q->cons);
 }
 
-/* Address of entry idx. */
+/*
+ * Address of entry idx.  The SMMU aligns the base to the queue's size,
+ * 32 bytes at least, ignoring the low ADDR bits (spec 6.3.26, 6.3.29).
+ */
 static inline uint64_t smmu_q_entry_addr(const SMMUQueue *q, uint32_t idx)
 {
-    return (FIELD_EX64(q->base, Q_BASE, ADDR) << 5) +
+    uint64_t size = MAX(32ULL, (uint64_t)q->entry_size << q->log2size);
+
+    return ((FIELD_EX64(q->base, Q_BASE, ADDR) << 5) & ~(size - 1)) +
            (uint64_t)idx * q->entry_size;
 }
 

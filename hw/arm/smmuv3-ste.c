@@ -776,6 +776,8 @@ bool smmuv3_cd_decode(const SMMUv3Caps *caps, const SMMUSteCfg *ste,
     s1->stage = SMMU_STAGE_1;
     s1->oas = ips_bits;
     s1->affd = FIELD_EX64(d0, CD0, AFFD);
+    s1->pan = FIELD_EX64(d0, CD0, PAN);
+    s1->wxn = FIELD_EX64(d0, CD0, WXN);
     /* Unused at stage 1: the walker derives the start level per TTB. */
     s1->start_level = 0;
     s1->concat = 1;

@@ -365,7 +365,17 @@ static bool smmuv3_read_cd(const SMMUTxn *t, SMMUTransCfg *cfg,
             smmuv3_fetch_event(t, SMMU_EVT_F_CD_FETCH, pa, "L1CD");
             return false;
         }
-        if (!smmuv3_l1cd_decode(l1cd, ste->s1_fmt, &l2ptr, &why)) {
+        /*
+         * A leaf PA beyond the OAS is a bad SubstreamID from v3.1 on
+         * (spec 3.4.3, note 3).  Under stage 2 it is an IPA, and one
+         * beyond the IAS takes the stage-2 Translation fault that
+         * spec 3.4.3 note 4 allows (S2T0SZ never exceeds the IAS).
+         */
+        if (smmuv3_l1cd_decode(l1cd, ste->s1_fmt, &l2ptr, &why) &&
+            ste->config != SMMU_STE_NESTED && l2ptr >> t->s->caps.oas) {
+            why = "L1CD.L2Ptr beyond the OAS";
+        }
+        if (why) {
             SMMUTxn bad = *t;
 
             /* The event names the CD index even for CD 0 of S1DSS=2. */
@@ -636,10 +646,25 @@ static bool smmuv3_entry_usable(const SMMUTLBEntry *e, const SMMUTxn *t)
            !t->acc.instr;
 }
 
+/*
+ * The address the IOTLB knows a transaction by.  With TBI the top byte
+ * takes no part in translation (spec 3.4.1), so the entry is the one of
+ * the untagged VA (bits [63:56] a copy of bit 55), which is also the
+ * address drivers give TLBI_NH_VA (spec 4.4.2 lets TBI apply to it).
+ */
+static uint64_t smmuv3_tlb_addr(const SMMUTxn *t, const SMMUTransCfg *cfg)
+{
+    if (cfg->s1 && cfg->cd.s1.tt[extract64(t->addr, 55, 1)].tbi) {
+        return sextract64(t->addr, 0, 56);
+    }
+    return t->addr;
+}
+
 static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
                                         IOMMUTLBEntry *entry)
 {
     SMMUv3State *s = t->s;
+    uint64_t tlb_addr = smmuv3_tlb_addr(t, cfg);
     const SMMUTLBEntry *hit;
     SMMUTLBEntry e;
     SMMUPTWResult res;
@@ -650,7 +675,7 @@ static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
         smmuv3_bypass_size_event(t);
         return MEMTX_IOMMU_FAULT;
     }
-    hit = smmu_iotlb_lookup(s, cfg->asid, cfg->vmid, t->addr);
+    hit = smmu_iotlb_lookup(s, cfg->asid, cfg->vmid, tlb_addr);
     if (hit && smmuv3_entry_usable(hit, t)) {
         e = *hit;
     } else {
@@ -661,7 +686,7 @@ static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
             return MEMTX_IOMMU_FAULT;
         }
         e = (SMMUTLBEntry) {
-            .iova = t->addr & ~res.addr_mask,
+            .iova = tlb_addr & ~res.addr_mask,
             .oa = res.oa & ~res.addr_mask,
             .addr_mask = res.addr_mask,
             .perm = res.perm,
@@ -677,7 +702,7 @@ static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
     }
     *entry = (IOMMUTLBEntry) {
         .target_as = &address_space_memory,
-        .iova = e.iova,
+        .iova = t->addr & ~e.addr_mask,
         .translated_addr = e.oa,
         .addr_mask = e.addr_mask,
         .perm = e.perm,

@@ -33,7 +33,13 @@
 #define SMMU_CR0_IMPL ((uint32_t)(R_CR0_SMMUEN_MASK | \
                                    R_CR0_EVENTQEN_MASK | \
                                    R_CR0_CMDQEN_MASK))
-#define SMMU_CR1_MASK 0xfffU
+/* CR1's two Guarded groups (spec 6.3.11). */
+#define SMMU_CR1_QUEUE_MASK ((uint32_t)(R_CR1_QUEUE_IC_MASK | \
+                                         R_CR1_QUEUE_OC_MASK | \
+                                         R_CR1_QUEUE_SH_MASK))
+#define SMMU_CR1_TABLE_MASK ((uint32_t)(R_CR1_TABLE_IC_MASK | \
+                                         R_CR1_TABLE_OC_MASK | \
+                                         R_CR1_TABLE_SH_MASK))
 #define SMMU_CR2_MASK ((uint32_t)(R_CR2_RECINVSID_MASK | R_CR2_PTM_MASK))
 #define SMMU_GBPA_MASK 0x1f3f1fU
 #define SMMU_IRQ_CTRL_IMPL ((uint32_t)(R_IRQ_CTRL_GERROR_IRQEN_MASK | \
@@ -408,6 +414,30 @@ static void smmuv3_write_cr0(SMMUv3State *s, uint32_t val)
     }
 }
 
+/*
+ * CR1 is Guarded field by field (spec 6.3.11): TABLE_* by SMMUEN,
+ * QUEUE_* by every queue enable (CMDQEN, EVENTQEN; there is no PRI
+ * queue).  As from v3.2, a write to a field whose guard is closed is
+ * ignored, and the other fields still take the write.
+ */
+static void smmuv3_write_cr1(SMMUv3State *s, uint32_t val)
+{
+    uint32_t closed = 0;
+
+    if (smmuv3_smmu_enabled(s)) {
+        closed |= SMMU_CR1_TABLE_MASK;
+    }
+    if (smmuv3_cr0_bit(s, R_CR0_CMDQEN_MASK | R_CR0_EVENTQEN_MASK)) {
+        closed |= SMMU_CR1_QUEUE_MASK;
+    }
+    if ((val ^ s->cr[1]) & closed) {
+        smmuv3_ignored(s, A_CR1, val, "in part: TABLE_* are Guarded by "
+                       "SMMUEN, QUEUE_* by the queue enables (spec 6.3.11)");
+    }
+    s->cr[1] = (s->cr[1] & closed) |
+               (val & (SMMU_CR1_QUEUE_MASK | SMMU_CR1_TABLE_MASK) & ~closed);
+}
+
 static void smmuv3_write_gbpa(SMMUv3State *s, uint32_t val)
 {
     /*
@@ -451,16 +481,14 @@ static void smmuv3_write32(SMMUv3State *s, hwaddr off, uint32_t val)
         smmuv3_write_cr0(s, val);
         break;
     case A_CR1:
+        smmuv3_write_cr1(s, val);
+        break;
     case A_CR2:
         if (smmuv3_smmu_enabled(s)) {
-            smmuv3_ignored(s, off, val, "SMMUEN is set (spec 6.3.10)");
+            smmuv3_ignored(s, off, val, "SMMUEN is set (spec 6.3.12)");
             break;
         }
-        if (off == A_CR1) {
-            s->cr[1] = val & SMMU_CR1_MASK;
-        } else {
-            s->cr[2] = val & SMMU_CR2_MASK;
-        }
+        s->cr[2] = val & SMMU_CR2_MASK;
         break;
     case A_GBPA:
         smmuv3_write_gbpa(s, val);

@@ -100,6 +100,46 @@ static void test_translation_s2_range(void)
 /* ---- F_ADDR_SIZE ---- */
 
 #define BEYOND_32 0x100000000ULL
+#define BEYOND_OAS (1ULL << 44)         /* the board SMMU's OAS = IAS */
+
+/*
+ * Inputs that skip stage 1 are checked against the IAS (= OAS on an
+ * AArch64-only SMMU): a stage-1 F_ADDR_SIZE, S2=0, before stage 2 sees
+ * them (spec 3.4); an STE bypass against the OAS, the same event.
+ * With SMMUEN=0 the GBPA bypass aborts them without a record.
+ */
+static void test_addr_size_s1_bypassed(void)
+{
+    QSMMUConfig cfg = qsmmu_config();
+    QSEnv *e;
+    QSXlat x;
+
+    if (qse_skip_on_qemu("QEMU checks neither the IAS nor the OAS here")) {
+        return;
+    }
+    e = qse_start(NULL);
+    qse_load_buffer_bypass(e);
+    qse_dma_write(e, BEYOND_OAS | QSE_PA_OTHER);
+    qse_expect_fault(e, QSMMU_EVT_F_ADDR_SIZE, false, false, QSMMU_CLASS_IN,
+                     BEYOND_OAS | QSE_PA_OTHER, 0);
+    qse_xlat_s2(e, &x);
+    qse_dma_write(e, BEYOND_OAS | x.ipa);
+    qse_expect_fault(e, QSMMU_EVT_F_ADDR_SIZE, false, false, QSMMU_CLASS_IN,
+                     BEYOND_OAS | x.ipa, 0);
+    g_assert_true(qse_ram_zero(e, QSE_PA_OTHER));
+    g_assert_true(qse_ram_zero(e, DST));
+    qse_quit(e);
+
+    cfg.enable = false;
+    e = qse_start(&cfg);
+    qse_dma_read(e, QSE_PA_SRC);
+    qse_dma_write(e, BEYOND_OAS | QSE_PA_OTHER);
+    g_assert_true(qse_ram_zero(e, QSE_PA_OTHER));
+    qsmmu_assert_no_event(&e->s);
+    qse_dma_write(e, QSE_PA_OTHER);
+    g_assert_true(qse_ram_has(e, QSE_PA_OTHER, 0x11));
+    qse_quit(e);
+}
 
 /* A stage-1 CD with IPS = 32 bits. */
 static void xlat_s1_ips32(QSEnv *e, QSXlat *x)
@@ -682,6 +722,34 @@ static void test_bad_ssid_l1cd(void)
     qse_quit(e);
 }
 
+/*
+ * An L1CD whose L2Ptr lies beyond the OAS (a PA: stage 1 only) is a bad
+ * SubstreamID from SMMUv3.1 on (spec 3.4.3, table note 3), not a fetch
+ * abort.
+ */
+static void test_bad_ssid_l1cd_oas(void)
+{
+    QSEnv *e;
+    QSXlat x;
+    uint64_t l1cd;
+
+    if (qse_skip_on_qemu(NO_SSID)) {
+        return;
+    }
+    e = qse_start_pasid(5);
+    qse_xlat_build(e, &x, S1, &qse_s1_4k, NULL, QSMMU_S1_RW, 0,
+                   QSMMU_S1FMT_2LVL_4K, 8, 5);
+    l1cd = qsmmu_l1cd_addr(&x.cdt, 5);
+    g_assert_cmphex(qtest_readq(e->qts, l1cd) & QSMMU_L1CD_V, ==,
+                    QSMMU_L1CD_V);
+    qtest_writeq(e->qts, l1cd, (1ULL << 44) | QSMMU_L1CD_V);
+    qsmmu_ste_install(&e->s, e->sid, x.ste);
+    qse_dma_write(e, x.iova + QSE_DST_OFF);
+    qse_expect_cfg_event(e, QSMMU_EVT_C_BAD_SUBSTREAMID);
+    g_assert_true(qse_ram_zero(e, DST));
+    qse_quit(e);
+}
+
 /* No SSID with S1CDMax > 0: S1DSS terminate / bypass / CD 0. */
 static void test_s1dss(void)
 {
@@ -743,6 +811,7 @@ int main(int argc, char **argv)
         { "translation/invalid", test_translation_invalid },
         { "translation/s1-range", test_translation_s1_range },
         { "translation/s2-range", test_translation_s2_range },
+        { "addr-size/s1-bypassed", test_addr_size_s1_bypassed },
         { "addr-size/s1-leaf", test_addr_size_s1_leaf },
         { "addr-size/s1-table", test_addr_size_s1_table },
         { "addr-size/s2-leaf", test_addr_size_s2_leaf },
@@ -768,6 +837,7 @@ int main(int argc, char **argv)
         { "bad-ssid/no-s1", test_bad_ssid_no_s1 },
         { "bad-ssid/cdmax", test_bad_ssid_cdmax },
         { "bad-ssid/l1cd", test_bad_ssid_l1cd },
+        { "bad-ssid/l1cd-oas", test_bad_ssid_l1cd_oas },
         { "s1dss/no-ssid", test_s1dss },
         { "s1dss/ssid0", test_s1dss_ssid0 },
     };

@@ -392,6 +392,43 @@ static void test_reg_guards(void)
     smmu_quit(s);
 }
 
+/*
+ * CR1 is Guarded field by field (spec 6.3.11): TABLE_* [11:6] by SMMUEN,
+ * QUEUE_* [5:0] by the queue enables (CMDQEN, EVENTQEN, PRIQEN).  From
+ * v3.2 a write to a closed field is ignored; the open ones take it.
+ */
+#define CR1_TABLE 0xfc0u
+#define CR1_QUEUE 0x03fu
+
+static void test_reg_cr1_guards(void)
+{
+    Smmu *s = smmu_start(NULL, 0);
+
+    WR(s, CR1, QSMMU_CR1_LINUX);
+    /* A queue on, the SMMU off: only TABLE_* are writable. */
+    cmdq_setup(s, 2);
+    WR(s, CR1, 0);
+    CHECK(s, CR1, QSMMU_CR1_LINUX & CR1_QUEUE);
+    WR(s, CR1, QSMMU_CR1_LINUX);
+    CHECK(s, CR1, QSMMU_CR1_LINUX);
+    /* The event queue alone guards QUEUE_* as well. */
+    cr0_write(s, QSMMU_CR0_EVENTQEN);
+    WR(s, CR1, 0x0a8a);
+    CHECK(s, CR1, 0x0a80 | (QSMMU_CR1_LINUX & CR1_QUEUE));
+    /* The SMMU on, no queue: only QUEUE_* are writable. */
+    cr0_write(s, QSMMU_CR0_SMMUEN);
+    WR(s, CR1, 0x0515);
+    CHECK(s, CR1, 0x0a80 | 0x15);
+    /* Everything on: nothing changes; everything off: all of it. */
+    cr0_write(s, QSMMU_CR0_SMMUEN | QSMMU_CR0_EVENTQEN | QSMMU_CR0_CMDQEN);
+    WR(s, CR1, QSMMU_CR1_LINUX);
+    CHECK(s, CR1, 0x0a95);
+    cr0_write(s, 0);
+    WR(s, CR1, QSMMU_CR1_LINUX);
+    CHECK(s, CR1, QSMMU_CR1_LINUX);
+    smmu_quit(s);
+}
+
 /* *_IRQ_CFGn are Guarded by their IRQ_CTRL enable (6.3.21-23, 6.3.30-32). */
 static void test_reg_irq_cfg_guards(void)
 {
@@ -881,6 +918,7 @@ int main(int argc, char **argv)
         { "regs/handshakes", test_reg_handshakes },
         { "regs/guards", test_reg_guards },
         { "regs/irq-cfg-guards", test_reg_irq_cfg_guards, true },
+        { "regs/cr1-guards", test_reg_cr1_guards, true },
         { "regs/page1", test_reg_page1 },
         { "cmdq/wrap", test_cmdq_wrap },
         { "cmdq/sync-poll", test_cmdq_sync_poll },

@@ -331,6 +331,25 @@ static void test_signal_irq(void)
     teardown();
 }
 
+/*
+ * The SMMU aligns the queue base to the queue's size (32 bytes at
+ * least), ignoring low ADDR bits (spec 6.3.29): records of a 4-entry
+ * queue programmed at EVTQ + 0x48 land from EVTQ.
+ */
+static void test_misaligned_base(void)
+{
+    SMMUEvent ev = event(7);
+
+    setup();
+    s->eventq.base = (EVTQ + 0x48) | EVTQ_LOG2SIZE;
+    g_assert_true(smmuv3_record_event(s, &ev));
+    g_assert_cmphex(ram64(EVTQ), ==, (7ULL << 32) | SMMU_EVT_F_TRANSLATION);
+    g_assert_cmphex(ram64(EVTQ + 0x40), ==, 0);
+    g_assert_cmphex(ram64(EVTQ + 0x60), ==, 0);
+    g_assert_cmphex(smmu_q_entry_addr(&s->eventq, 1), ==, EVTQ + 0x20);
+    teardown();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -339,6 +358,7 @@ int main(int argc, char **argv)
     g_test_add_func("/smmuv3-evtq/disabled", test_disabled_no_overflow);
     g_test_add_func("/smmuv3-evtq/irq", test_eventq_irq);
     g_test_add_func("/smmuv3-evtq/abort", test_eventq_abort);
+    g_test_add_func("/smmuv3-evtq/misaligned-base", test_misaligned_base);
     g_test_add_func("/smmuv3-evtq/gerror", test_gerror);
     g_test_add_func("/smmuv3-evtq/signal-irq", test_signal_irq);
     return g_test_run();

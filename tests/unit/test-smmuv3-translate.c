@@ -55,6 +55,7 @@
 /* Event record fields (spec 7.3, facts 5.2). */
 #define EV_SSV (1ULL << 11)
 #define EV_PNU (1ULL << 33)
+#define EV_IND (1ULL << 34)
 #define EV_RNW (1ULL << 35)
 #define EV_S2 (1ULL << 39)
 #define EV_CLASS(c) ((uint64_t)(c) << 40)
@@ -489,6 +490,40 @@ static void test_two_level_cd(void)
     smmu_teardown();
 }
 
+/*
+ * A guest controls how many (StreamID, SubstreamID) pairs it uses: the
+ * configuration cache must not grow with them.  8192 substreams share
+ * one leaf of 64 valid CDs (every L1CD points at it); past the bound
+ * the cache starts again, and translation goes on.
+ */
+static void test_config_cache_bounded(void)
+{
+    Ste ste = { .config = 5, .ctx = CDTAB, .s1fmt = 1, .cdmax = 13 };
+    guint peak = 0;
+    uint64_t v;
+    unsigned i;
+
+    smmu_setup();
+    write_ste(STRTAB + SID * 64, &ste);
+    for (i = 0; i < 64; i++) {
+        write_cd(CDTAB_L2 + i * 64, true, true);
+    }
+    for (i = 0; i < 128; i++) {
+        put64(CDTAB + 8 * i, CDTAB_L2 | 1);
+    }
+    put64(DATA, 0x77);
+    for (i = 0; i < 5000; i++) {
+        g_assert_cmpint(dma_read(IOVA_RW, &v, i), ==, MEMTX_OK);
+        g_assert_cmphex(v, ==, 0x77);
+        peak = MAX(peak, g_hash_table_size(smmu->configs));
+    }
+    g_assert_cmpuint(peak, ==, 4096);
+    g_assert_cmpuint(g_hash_table_size(smmu->configs), ==, 5000 - 4096);
+    g_assert_cmpuint(smmu->config_misses, ==, 5000);
+    expect_no_event();
+    smmu_teardown();
+}
+
 /* ---- translation ---- */
 
 static void test_stage1(void)
@@ -536,6 +571,103 @@ static void test_stage1(void)
     g_assert_cmpint(dma_write(IOVA_INVALID, 0, -1), ==, MEMTX_IOMMU_FAULT);
     expect_event(ev0(SMMU_EVT_F_WALK_EABT, SID), EV_CLASS(SMMU_CLASS_TT),
                  IOVA_INVALID, UNMAPPED_PA + 8 * (IOVA_INVALID >> 12));
+    expect_no_event();
+    smmu_teardown();
+}
+
+/*
+ * CD.PAN and CD.WXN (spec 5.4, with the Arm ARM's stage-1 permission
+ * rules): STE.PRIVCFG makes the edu's accesses privileged, INSTCFG
+ * makes its reads instruction fetches.  PAN=1 refuses privileged data
+ * accesses to pages EL0 can access; WXN=1 refuses fetches from
+ * writable pages.  The config and the IOTLB are invalidated after each
+ * CD change, as a driver does.
+ */
+#define STE1_PRIVCFG(v) ((uint64_t)(v) << 48)
+#define STE1_INSTCFG(v) ((uint64_t)(v) << 50)
+#define CD0_WXN (1ULL << 36)
+#define CD0_PAN (1ULL << 40)
+
+static void set_cd0_bits(uint64_t set, uint64_t clear)
+{
+    put64(CDTAB, (get64(CDTAB) & ~clear) | set);
+    smmuv3_config_inv_all(smmu);
+    smmu_iotlb_inv_all(smmu);
+}
+
+static void test_pan_wxn(void)
+{
+    Ste ste = { .config = 5, .ctx = CDTAB };
+    uint64_t ste1 = STRTAB + SID * 64 + 8, v;
+
+    smmu_setup();
+    write_ste(STRTAB + SID * 64, &ste);
+    put64(ste1, get64(ste1) | STE1_PRIVCFG(3));
+    write_cd(CDTAB, true, true);
+    put64(DATA, 0x66);
+    g_assert_cmpint(dma_read(IOVA_RW, &v, -1), ==, MEMTX_OK);
+    g_assert_cmphex(v, ==, 0x66);
+    set_cd0_bits(CD0_PAN, 0);
+    g_assert_cmpint(dma_read(IOVA_RW, &v, -1), ==, MEMTX_IOMMU_FAULT);
+    expect_event(ev0(SMMU_EVT_F_PERMISSION, SID),
+                 EV_PNU | EV_RNW | EV_CLASS(SMMU_CLASS_IN), IOVA_RW, 0);
+    g_assert_cmpint(dma_write(IOVA_RW, 1, -1), ==, MEMTX_IOMMU_FAULT);
+    expect_event(ev0(SMMU_EVT_F_PERMISSION, SID),
+                 EV_PNU | EV_CLASS(SMMU_CLASS_IN), IOVA_RW, 0);
+    g_assert_cmphex(get64(DATA), ==, 0x66);
+    expect_no_event();
+
+    /* Unprivileged instruction fetches, WXN. */
+    put64(ste1, (get64(ste1) & ~STE1_PRIVCFG(3)) | STE1_PRIVCFG(2) |
+          STE1_INSTCFG(3));
+    set_cd0_bits(CD0_WXN, CD0_PAN);
+    put64(DATA + 0x1000, 0x67);
+    g_assert_cmpint(dma_read(IOVA_RO, &v, -1), ==, MEMTX_OK);
+    g_assert_cmphex(v, ==, 0x67);
+    g_assert_cmpint(dma_read(IOVA_RW, &v, -1), ==, MEMTX_IOMMU_FAULT);
+    expect_event(ev0(SMMU_EVT_F_PERMISSION, SID),
+                 EV_IND | EV_RNW | EV_CLASS(SMMU_CLASS_IN), IOVA_RW, 0);
+    set_cd0_bits(0, CD0_WXN);
+    g_assert_cmpint(dma_read(IOVA_RW, &v, -1), ==, MEMTX_OK);
+    g_assert_cmphex(v, ==, 0x66);
+    expect_no_event();
+    smmu_teardown();
+}
+
+/*
+ * With TBI the top byte of a VA takes no part in translation (spec
+ * 3.4.1), so a tagged access and the untagged address a driver names in
+ * its TLBI are the same TLB entry: the invalidation must reach it.
+ */
+#define CD0_TBI0 (1ULL << 38)
+#define TAG(va) ((va) | 0x5aULL << 56)
+
+static void test_tbi_tlbi(void)
+{
+    Ste ste = { .config = 5, .ctx = CDTAB };
+    uint64_t v;
+
+    smmu_setup();
+    write_ste(STRTAB + SID * 64, &ste);
+    write_cd(CDTAB, true, true);
+    put64(CDTAB, get64(CDTAB) | CD0_TBI0);
+    put64(DATA + 0x30, 0x31);
+    g_assert_cmpint(dma_read(TAG(IOVA_RW) + 0x30, &v, -1), ==, MEMTX_OK);
+    g_assert_cmphex(v, ==, 0x31);
+    g_assert_cmpint(dma_read(IOVA_RW + 0x30, &v, -1), ==, MEMTX_OK);
+    g_assert_cmpuint(smmu->iotlb_hits, ==, 1);
+    put64(S1_L3 + 8 * (IOVA_RW >> 12), 0);
+    smmu_iotlb_inv_va(smmu, VMID, ASID, IOVA_RW, 0, 0);
+    g_assert_cmpint(dma_read(TAG(IOVA_RW) + 0x30, &v, -1), ==,
+                    MEMTX_IOMMU_FAULT);
+    expect_event(ev0(SMMU_EVT_F_TRANSLATION, SID),
+                 EV_RNW | EV_CLASS(SMMU_CLASS_IN), TAG(IOVA_RW) + 0x30, 0);
+    /* Without TBI a tagged VA is out of range. */
+    put64(CDTAB, get64(CDTAB) & ~CD0_TBI0);
+    smmuv3_config_inv_all(smmu);
+    g_assert_cmpint(dma_read(TAG(IOVA_RO), &v, -1), ==, MEMTX_IOMMU_FAULT);
+    expect_event(ev0(SMMU_EVT_F_TRANSLATION, SID),
+                 EV_RNW | EV_CLASS(SMMU_CLASS_IN), TAG(IOVA_RO), 0);
     expect_no_event();
     smmu_teardown();
 }
@@ -710,7 +842,11 @@ int main(int argc, char **argv)
     g_test_add_func("/smmuv3-translate/substreams", test_substreams);
     g_test_add_func("/smmuv3-translate/cd-fetch-abort", test_cd_fetch_abort);
     g_test_add_func("/smmuv3-translate/two-level-cd", test_two_level_cd);
+    g_test_add_func("/smmuv3-translate/config-cache-bounded",
+                    test_config_cache_bounded);
     g_test_add_func("/smmuv3-translate/stage1", test_stage1);
+    g_test_add_func("/smmuv3-translate/pan-wxn", test_pan_wxn);
+    g_test_add_func("/smmuv3-translate/tbi-tlbi", test_tbi_tlbi);
     g_test_add_func("/smmuv3-translate/stage2", test_stage2);
     g_test_add_func("/smmuv3-translate/nested", test_nested);
     g_test_add_func("/smmuv3-translate/edu-pasid", test_edu_pasid);

@@ -77,6 +77,9 @@ typedef struct SMMUStageCfg {
     unsigned concat;
     bool s2ptw;                 /* S1 table/CD fetches to S2 Device: fault */
     bool xnx;                   /* IDR3.XNX: S2 XN is two bits */
+    /* Stage 1 only: CD.PAN and CD.WXN. */
+    bool pan;                   /* privileged data to EL0 pages: fault */
+    bool wxn;                   /* no execution from writable pages */
 } SMMUStageCfg;
 
 /* The transaction being translated, as the SMMU sees it. */
