@@ -778,7 +778,6 @@ static bool smmuv3_check_placement(SMMUv3State *s, PCIBus **pbus,
 {
     const char *virtio_iommu = NULL;
     g_autofree char *owner = NULL;
-    BusState *b;
     PCIBus *bus;
 
     s->vms = virt_machine_get();
@@ -806,17 +805,10 @@ static bool smmuv3_check_placement(SMMUv3State *s, PCIBus **pbus,
                    "complex the SMMU translates (pcie.0 or a pxb-pcie bus)");
         return false;
     }
-    b = qbus_find(s->primary_bus, errp);
-    if (!b) {
+    bus = pci_root_bus_by_name(s->primary_bus, errp);
+    if (!bus) {
         return false;
     }
-    if (!object_dynamic_cast(OBJECT(b), TYPE_PCI_BUS) ||
-        !pci_bus_is_root(PCI_BUS(b))) {
-        error_setg(errp, "Bus '%s' is not a PCI root complex: an SMMU "
-                   "goes on pcie.0 or on a pxb-pcie's bus", s->primary_bus);
-        return false;
-    }
-    bus = PCI_BUS(b);
     if (bus->iommu_ops) {
         owner = smmuv3_iommu_owner(bus);
         error_setg(errp, "Bus '%s' already has an IOMMU (%s): one SMMU per "

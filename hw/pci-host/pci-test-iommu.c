@@ -152,7 +152,6 @@ static bool pci_test_iommu_fdt_link(VirtMachineState *vms, DeviceTree *dt,
 static bool pci_test_iommu_realize(DeviceState *dev, Error **errp)
 {
     PCITestIOMMU *s = PCI_TEST_IOMMU(dev);
-    BusState *b;
     PCIBus *bus;
 
     if (!s->primary_bus) {
@@ -165,16 +164,10 @@ static bool pci_test_iommu_realize(DeviceState *dev, Error **errp)
                    "4 KiB", s->offset);
         return false;
     }
-    b = qbus_find(s->primary_bus, errp);
-    if (!b) {
+    bus = pci_root_bus_by_name(s->primary_bus, errp);
+    if (!bus) {
         return false;
     }
-    if (!object_dynamic_cast(OBJECT(b), TYPE_PCI_BUS) ||
-        !pci_bus_is_root(PCI_BUS(b))) {
-        error_setg(errp, "Bus '%s' is not a PCI root bus", s->primary_bus);
-        return false;
-    }
-    bus = PCI_BUS(b);
     if (bus->iommu_ops) {
         error_setg(errp, "Bus '%s' already has an IOMMU", s->primary_bus);
         return false;

@@ -141,6 +141,22 @@ bool pci_bus_is_root(PCIBus *bus)
     return !bus->parent_dev || PCI_BUS_GET_CLASS(bus)->is_root;
 }
 
+PCIBus *pci_root_bus_by_name(const char *name, Error **errp)
+{
+    BusState *b = qbus_find(name, errp);
+
+    if (!b) {
+        return NULL;
+    }
+    if (!object_dynamic_cast(OBJECT(b), TYPE_PCI_BUS) ||
+        !pci_bus_is_root(PCI_BUS(b))) {
+        error_setg(errp, "Bus '%s' is not a PCI root complex: it must be "
+                   "pcie.0 or a pxb-pcie's bus", name);
+        return NULL;
+    }
+    return PCI_BUS(b);
+}
+
 bool pci_bus_is_express(PCIBus *bus)
 {
     return object_dynamic_cast(OBJECT(bus), TYPE_PCIE_BUS) != NULL;

@@ -201,8 +201,8 @@ class SmmuErrorTest(unittest.TestCase):
         self.run_device_fails(
             ['pcie-root-port,bus=pcie.0,id=rp,chassis=1',
              'arm-smmuv3,primary-bus=rp'],
-            "Bus 'rp' is not a PCI root complex: an SMMU goes on pcie.0 or "
-            "on a pxb-pcie's bus")
+            "Bus 'rp' is not a PCI root complex: it must be pcie.0 or "
+            "a pxb-pcie's bus")
         self.run_device_fails(['arm-smmuv3,primary-bus=nope'],
                               "Bus 'nope' not found")
         self.run_device_fails(

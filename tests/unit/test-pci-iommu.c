@@ -421,7 +421,8 @@ static void test_iommu_errors(void)
     dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=nope",
                   "Bus 'nope' not found");
     dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=rp1",
-                  "Bus 'rp1' is not a PCI root bus");
+                  "Bus 'rp1' is not a PCI root complex: it must be "
+                  "pcie.0 or a pxb-pcie's bus");
     dev_add_fails("x-pci-test-iommu,id=bad,primary-bus=pcie.0,offset=0x800",
                   "offset 0x800 is not a multiple of 4 KiB");
     dev_add(TOPOLOGY_IOMMU1, &error_abort);

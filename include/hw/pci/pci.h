@@ -318,6 +318,12 @@ void pci_bus_map_irqs(PCIBus *bus, pci_map_irq_fn map_irq);
 int pci_swizzle_map_irq_fn(PCIDevice *dev, int pin);
 
 bool pci_bus_is_root(PCIBus *bus);
+/*
+ * The root bus of a root complex named name (pcie.0 or a pxb-pcie's bus),
+ * for devices that attach to one (IOMMUs): "Bus 'x' not found" or "Bus
+ * 'x' is not a PCI root complex" otherwise.
+ */
+PCIBus *pci_root_bus_by_name(const char *name, Error **errp);
 bool pci_bus_is_express(PCIBus *bus);
 /* The bus's number: fixed for roots, the bridge's secondary bus else. */
 int pci_bus_num(PCIBus *bus);
