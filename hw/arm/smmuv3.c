@@ -762,12 +762,13 @@ static char *smmuv3_iommu_owner(PCIBus *bus)
 
         if (o->bus == bus) {
             DeviceState *d = DEVICE(o);
+            g_autofree char *path = NULL;
 
             if (d->id) {
                 return g_strdup_printf("arm-smmuv3 '%s'", d->id);
             }
-            return g_strdup_printf("arm-smmuv3 %s",
-                                   object_get_canonical_path(OBJECT(o)));
+            path = object_get_canonical_path(OBJECT(o));
+            return g_strdup_printf("arm-smmuv3 %s", path);
         }
     }
     return g_strdup("another IOMMU");
