@@ -6,17 +6,17 @@
  * RAM and corrupts them; points the queues at RAM or nowhere; submits
  * random commands (legal ones with random operands, illegal ones,
  * CMD_SYNCs whose MSI lands in RAM or on an SMMU's registers);
- * acknowledges GERROR at random; and has an edu DMA through the SMMU
- * to random IOVAs while the virtual clock runs.  After every step it
- * checks what a guest may rely on: CR0ACK / IRQ_CTRLACK mirror the
- * implemented bits, GERROR holds only errors this SMMU can raise, no
- * queue index passes the other one, each new event record is a known
- * event from the edu's StreamID.  While it knows how the queue is set
- * up it predicts each kick exactly (where CONS stops, with which ERR,
- * which CMD_SYNC MSIs land); at the end the process must still answer
- * QMP.  SMMUV3_FUZZ_SEED=n replays a run (the seed is printed),
- * SMMUV3_FUZZ_ITERS=n sets its length, SMMUV3_FUZZ_VERBOSE=1 traces
- * each step.  It steps the virtual clock, so it does not run on QEMU.
+ * acknowledges GERROR at random; has an edu DMA through the SMMU to
+ * random IOVAs while the virtual clock runs; resets it all now and
+ * then.  After each step it checks what a guest may rely on: CR0ACK and
+ * IRQ_CTRLACK mirror the implemented bits, GERROR holds only errors the
+ * SMMU can raise, no queue index passes the other, each new event
+ * record is a known event from the edu's StreamID.  While it knows how
+ * the queue is set up it predicts each kick exactly (where CONS stops,
+ * with which ERR, which CMD_SYNC MSIs land); at the end the process
+ * must still answer QMP.  SMMUV3_FUZZ_SEED=n replays a run (the seed is
+ * printed), SMMUV3_FUZZ_ITERS=n sets its length, SMMUV3_FUZZ_VERBOSE=1
+ * traces each step.  It steps the virtual clock: it does not run on QEMU.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -298,7 +298,7 @@ static void gen_cmd(Fuzz *f, FSmmu *s, uint64_t w[2])
     uint8_t op = chance(f, 90) ? common[rnd(f, G_N_ELEMENTS(common))]
                                : rare[rnd(f, G_N_ELEMENTS(rare))];
     uint32_t sid;
-    uint64_t addr;
+    uint64_t addr = chance(f, 50) ? rnd(f, 1u << 28) : rnd64(f);
 
     if (chance(f, 3)) {
         w[0] = rnd64(f);
@@ -307,7 +307,6 @@ static void gen_cmd(Fuzz *f, FSmmu *s, uint64_t w[2])
     }
     sid = chance(f, 50) ? s->edu_sid
         : chance(f, 50) ? rnd(f, 1u << 16) : g_rand_int(f->rng);
-    addr = chance(f, 50) ? rnd(f, 1u << 28) : rnd64(f);
     if (s->niovas && chance(f, 60)) {
         addr = s->iovas[rnd(f, s->niovas)];
     }
@@ -397,13 +396,12 @@ static void check_events(Fuzz *f, FSmmu *s)
     uint32_t mask = q_mask(log2);
     uint32_t prod = RD(f, s, QSMMU_EVENTQ_PROD);
     uint32_t cons = RD(f, s, QSMMU_EVENTQ_CONS);
-    uint32_t fresh;
+    uint32_t fresh = q_dist(prod, s->evtq_seen, log2);
 
     FUZZ_CHECK(f, (prod & ~(mask | QSMMU_Q_OVFLG)) == 0,
                "EVENTQ_PROD 0x%x, log2size %u", prod, log2);
     FUZZ_CHECK(f, q_dist(prod, cons, log2) <= (1u << log2),
                "EVENTQ_PROD 0x%x passed CONS 0x%x", prod, cons);
-    fresh = q_dist(prod, s->evtq_seen, log2);
     FUZZ_CHECK(f, fresh <= (1u << log2), "EVENTQ_PROD 0x%x moved back "
                "from 0x%x", prod, s->evtq_seen);
     for (uint32_t i = 0; i < fresh; i++) {
@@ -977,9 +975,11 @@ static const uint32_t watched[] = {
     QSMMU_GERROR_IRQ_CFG0,
 };
 
-static void snapshot(Fuzz *f, uint32_t snap[][G_N_ELEMENTS(watched)])
+typedef uint32_t Snapshot[2][G_N_ELEMENTS(watched)];
+
+static void snapshot(Fuzz *f, bool watch, Snapshot snap)
 {
-    for (unsigned i = 0; i < f->nsmmu; i++) {
+    for (unsigned i = 0; i < f->nsmmu && watch; i++) {
         for (size_t j = 0; j < G_N_ELEMENTS(watched); j++) {
             snap[i][j] = RD(f, &f->smmu[i], watched[j]);
         }
@@ -989,7 +989,6 @@ static void snapshot(Fuzz *f, uint32_t snap[][G_N_ELEMENTS(watched)])
 /* (c) A DMA by the edu behind s to a random IOVA; let it complete. */
 static void act_dma(Fuzz *f, FSmmu *s)
 {
-    uint32_t before[2][G_N_ELEMENTS(watched)], after[2][G_N_ELEMENTS(watched)];
     QSMMUEdu *e = &s->edu;
     uint64_t iova = chance(f, 80) ? rnd(f, 1u << 28) : rnd64(f), buf;
     uint32_t off = rnd(f, EDU_BUF_SIZE), len;
@@ -1007,7 +1006,6 @@ static void act_dma(Fuzz *f, FSmmu *s)
     STEP_NOTE(f, "dma: %s iova 0x%" PRIx64 " len 0x%x",
               to_ram ? "to" : "from", iova, len);
 
-    snapshot(f, before);
     qtest_writeq(f->qts, e->bar + EDU_REG_DMA_SRC, to_ram ? buf : iova);
     qtest_writeq(f->qts, e->bar + EDU_REG_DMA_DST, to_ram ? iova : buf);
     qtest_writeq(f->qts, e->bar + EDU_REG_DMA_CNT, len);
@@ -1022,13 +1020,6 @@ static void act_dma(Fuzz *f, FSmmu *s)
     } else {
         FUZZ_CHECK(f, !(qtest_readq(f->qts, e->bar + EDU_REG_DMA_CMD) &
                         EDU_DMA_RUN), "edu DMA did not complete");
-    }
-    snapshot(f, after);
-    for (unsigned i = 0; i < f->nsmmu; i++) {
-        if (memcmp(before[i], after[i], sizeof(before[i]))) {
-            STEP_NOTE(f, "dma: SMMU %u registers changed", i);
-            f->smmu[i].controlled = false;
-        }
     }
 }
 
@@ -1087,9 +1078,13 @@ static void fuzz_run(Fuzz *f)
         act_reconfigure(f, &f->smmu[i]);
     }
     for (f->step = 1; f->step <= iters; f->step++) {
+        Snapshot before, after;
         FSmmu *s = &f->smmu[rnd(f, f->nsmmu)];
         unsigned r = rnd(f, 100);
+        /* A DMA, or any other SMMU's queue and MSIs, may hit registers. */
+        bool watch = r >= 1 && (f->nsmmu > 1 || r >= 74);
 
+        snapshot(f, watch, before);
         if (r < 1) {
             act_reset(f);
         } else if (r < 6) {
@@ -1113,7 +1108,12 @@ static void fuzz_run(Fuzz *f)
         } else {
             act_dma(f, s);
         }
+        snapshot(f, watch, after);
         for (unsigned i = 0; i < f->nsmmu; i++) {
+            if (watch && (&f->smmu[i] != s || r >= 74) &&
+                memcmp(before[i], after[i], sizeof(before[i]))) {
+                f->smmu[i].controlled = false;
+            }
             check_smmu(f, &f->smmu[i]);
         }
     }
