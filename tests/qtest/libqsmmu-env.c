@@ -151,6 +151,17 @@ void qse_expect_no_more_events(QSEnv *e, const QSMMUEvent *first)
     qsmmu_assert_no_event(&e->s);
 }
 
+void qse_pop_event(QSEnv *e, uint8_t id, QSMMUEvent *ev)
+{
+    g_autofree char *str = NULL;
+
+    qsmmu_evtq_pop_one(&e->s, ev);
+    str = qsmmu_event_str(ev);
+    g_test_message("got %s", str);
+    g_assert_cmphex(ev->id, ==, id);
+    g_assert_cmphex(ev->sid, ==, e->sid);
+}
+
 static void qse_check_stream(QSEnv *e, const QSMMUEvent *ev)
 {
     g_assert_cmphex(ev->sid, ==, e->sid);
@@ -164,12 +175,8 @@ void qse_expect_fault(QSEnv *e, uint8_t id, bool rnw, bool s2, unsigned cls,
                       uint64_t input, uint64_t addr)
 {
     QSMMUEvent ev;
-    g_autofree char *str = NULL;
 
-    qsmmu_evtq_pop_one(&e->s, &ev);
-    str = qsmmu_event_str(&ev);
-    g_test_message("got %s", str);
-    g_assert_cmphex(ev.id, ==, id);
+    qse_pop_event(e, id, &ev);
     qse_check_stream(e, &ev);
     g_assert_false(ev.stall);
     g_assert_cmphex(ev.stag, ==, 0);
@@ -190,13 +197,8 @@ void qse_expect_fault(QSEnv *e, uint8_t id, bool rnw, bool s2, unsigned cls,
 void qse_expect_cfg_event(QSEnv *e, uint8_t id)
 {
     QSMMUEvent ev;
-    g_autofree char *str = NULL;
 
-    qsmmu_evtq_pop_one(&e->s, &ev);
-    str = qsmmu_event_str(&ev);
-    g_test_message("got %s", str);
-    g_assert_cmphex(ev.id, ==, id);
-    g_assert_cmphex(ev.sid, ==, e->sid);
+    qse_pop_event(e, id, &ev);
     if (id == QSMMU_EVT_C_BAD_SUBSTREAMID) {
         /* Its SSID is always valid (spec 7.3.9). */
         g_assert_cmphex(ev.ssid, ==, e->pasid);
@@ -209,13 +211,8 @@ void qse_expect_cfg_event(QSEnv *e, uint8_t id)
 void qse_expect_fetch_event(QSEnv *e, uint8_t id, uint64_t fetch)
 {
     QSMMUEvent ev;
-    g_autofree char *str = NULL;
 
-    qsmmu_evtq_pop_one(&e->s, &ev);
-    str = qsmmu_event_str(&ev);
-    g_test_message("got %s", str);
-    g_assert_cmphex(ev.id, ==, id);
-    g_assert_cmphex(ev.sid, ==, e->sid);
+    qse_pop_event(e, id, &ev);
     g_assert_cmphex(ev.fetch_addr, ==, fetch & ~7ULL);
     qse_expect_no_more_events(e, &ev);
 }

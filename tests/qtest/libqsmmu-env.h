@@ -99,6 +99,8 @@ gint64 qse_counter(QSEnv *e, const char *name);
  */
 void qse_expect_fault(QSEnv *e, uint8_t id, bool rnw, bool s2, unsigned cls,
                       uint64_t input, uint64_t addr);
+/* Pop the next record, logged; it must be id from the edu's StreamID. */
+void qse_pop_event(QSEnv *e, uint8_t id, QSMMUEvent *ev);
 /* The one record of a configuration error: its word 0 fields. */
 void qse_expect_cfg_event(QSEnv *e, uint8_t id);
 /* The one F_STE_FETCH / F_CD_FETCH record with FetchAddr fetch. */

@@ -70,13 +70,8 @@ static uint32_t gerror_active(QSEnv *e)
 static void expect_one(QSEnv *e, uint8_t id)
 {
     QSMMUEvent ev;
-    g_autofree char *str = NULL;
 
-    qsmmu_evtq_pop_one(&e->s, &ev);
-    str = qsmmu_event_str(&ev);
-    g_test_message("got %s", str);
-    g_assert_cmphex(ev.id, ==, id);
-    g_assert_cmphex(ev.sid, ==, e->sid);
+    qse_pop_event(e, id, &ev);
     qsmmu_assert_no_event(&e->s);
 }
 
