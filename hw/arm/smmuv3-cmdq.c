@@ -632,18 +632,10 @@ void smmuv3_cmdq_consume(SMMUv3State *s)
                           "CMDQ_PROD write\n", consumed, q->prod, q->cons);
             break;
         }
-        /*
-         * The SMMU aligns the base to the queue's size (at least 32
-         * bytes), ignoring the low ADDR bits (spec 6.3.26).
-         */
+        /* smmu_q_entry_addr() aligns the base (spec 6.3.26). */
         cmd.index = smmu_q_idx(q, q->cons);
-        addr = (smmu_q_entry_addr(q, 0) &
-                ~(MAX(32ULL, (uint64_t)q->entry_size << q->log2size) - 1)) +
-               (uint64_t)cmd.index * q->entry_size;
-        r = address_space_read(&address_space_memory, addr,
-                               MEMTXATTRS_UNSPECIFIED, cmd.w, sizeof(cmd.w));
-        cmd.w[0] = GUINT64_FROM_LE(cmd.w[0]);
-        cmd.w[1] = GUINT64_FROM_LE(cmd.w[1]);
+        addr = smmu_q_entry_addr(q, cmd.index);
+        r = smmuv3_read_dwords(s, addr, cmd.w, 2);
         if (r != MEMTX_OK) {
             qemu_log_mask(LOG_GUEST_ERROR, "smmuv3: command queue entry "
                           "0x%x: fetch from 0x%" PRIx64 " failed (%s)\n",

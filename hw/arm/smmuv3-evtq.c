@@ -24,14 +24,6 @@ static const char *const smmuv3_irq_names[SMMU_IRQ__MAX] = {
     [SMMU_IRQ_GERROR] = "gerror",
 };
 
-static MemTxAttrs smmuv3_master_attrs(const SMMUv3State *s)
-{
-    return (MemTxAttrs) {
-        .has_device_id = true,
-        .device_id = s->msi_devid,
-    };
-}
-
 static bool smmuv3_event_is_fetch(SMMUEventType type)
 {
     switch ((unsigned)type) {

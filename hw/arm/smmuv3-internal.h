@@ -177,6 +177,36 @@ static inline uint64_t smmu_q_entry_addr(const SMMUQueue *q, uint32_t idx)
            (uint64_t)idx * q->entry_size;
 }
 
+/* ---- The SMMU's own memory accesses ---- */
+
+/*
+ * Attributes of every access the SMMU makes as a master (table walks,
+ * queues, MSIs): its ITS DeviceID, the msi-parent cell of its node.
+ */
+static inline MemTxAttrs smmuv3_master_attrs(const SMMUv3State *s)
+{
+    return (MemTxAttrs) {
+        .has_device_id = true,
+        .device_id = s->msi_devid,
+    };
+}
+
+/* Read n little-endian dwords at pa into w, in host order. */
+static inline MemTxResult smmuv3_read_dwords(const SMMUv3State *s,
+                                             uint64_t pa, uint64_t *w,
+                                             unsigned n)
+{
+    MemTxResult r = address_space_read(&address_space_memory, pa,
+                                       smmuv3_master_attrs(s), w,
+                                       n * sizeof(*w));
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        w[i] = GUINT64_FROM_LE(w[i]);
+    }
+    return r;
+}
+
 /* ---- Commands (spec 4; dword0 = w[0], dword1 = w[1]) ---- */
 
 typedef enum SMMUCmdOpcode {

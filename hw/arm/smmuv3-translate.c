@@ -225,32 +225,18 @@ static void smmuv3_bypass_size_event(const SMMUTxn *t)
 /* ---- memory ---- */
 
 /* n little-endian dwords at pa, in host order. */
-static bool smmuv3_fetch(uint64_t pa, uint64_t *w, unsigned n)
+static bool smmuv3_fetch(const SMMUTxn *t, uint64_t pa, uint64_t *w,
+                         unsigned n)
 {
-    unsigned i;
-
-    if (address_space_read(&address_space_memory, pa, MEMTXATTRS_UNSPECIFIED,
-                           w, n * sizeof(*w)) != MEMTX_OK) {
-        return false;
-    }
-    for (i = 0; i < n; i++) {
-        w[i] = GUINT64_FROM_LE(w[i]);
-    }
-    return true;
+    return smmuv3_read_dwords(t->s, pa, w, n) == MEMTX_OK;
 }
 
+/* The walker's memory: descriptors read as the SMMU (opaque). */
 static MemTxResult smmuv3_ptw_read(void *opaque, uint64_t pa,
                                    uint64_t *desc)
 {
-    MemTxResult r = address_space_read(&address_space_memory, pa,
-                                       MEMTXATTRS_UNSPECIFIED, desc,
-                                       sizeof(*desc));
-
-    *desc = GUINT64_FROM_LE(*desc);
-    return r;
+    return smmuv3_read_dwords(opaque, pa, desc, 1);
 }
-
-static const SMMUPTWMem smmuv3_ptw_mem = { .read = smmuv3_ptw_read };
 
 /* ---- stream table ---- */
 
@@ -283,7 +269,7 @@ static bool smmuv3_read_ste(const SMMUTxn *t, uint64_t ste[8])
         l1_log2 = log2size > split ? log2size - split + 3 : 3;
         base &= ~MAKE_64BIT_MASK(0, MAX(6, l1_log2));
         l1_addr = base + (uint64_t)(t->sid >> split) * 8;
-        if (!smmuv3_fetch(l1_addr, &l1std, 1)) {
+        if (!smmuv3_fetch(t, l1_addr, &l1std, 1)) {
             smmuv3_fetch_event(t, SMMU_EVT_F_STE_FETCH, l1_addr, "L1STD");
             return false;
         }
@@ -312,7 +298,7 @@ static bool smmuv3_read_ste(const SMMUTxn *t, uint64_t ste[8])
         }
         return false;
     }
-    if (!smmuv3_fetch(ste_addr, ste, 8)) {
+    if (!smmuv3_fetch(t, ste_addr, ste, 8)) {
         smmuv3_fetch_event(t, SMMU_EVT_F_STE_FETCH, ste_addr, "STE");
         return false;
     }
@@ -330,6 +316,7 @@ static bool smmuv3_read_ste(const SMMUTxn *t, uint64_t ste[8])
 static bool smmuv3_cd_table_pa(const SMMUTxn *t, const SMMUTransCfg *cfg,
                                uint64_t addr, uint64_t *pa)
 {
+    SMMUPTWMem mem = { .read = smmuv3_ptw_read, .opaque = t->s };
     SMMUFault f;
 
     if (cfg->ste.config != SMMU_STE_NESTED) {
@@ -337,7 +324,7 @@ static bool smmuv3_cd_table_pa(const SMMUTxn *t, const SMMUTransCfg *cfg,
         return true;
     }
     if (smmu_ptw_s2_table_addr(&cfg->ste.s2, addr, SMMU_CLASS_CD,
-                               &smmuv3_ptw_mem, pa, &f)) {
+                               &mem, pa, &f)) {
         return true;
     }
     smmuv3_walk_event(t, cfg, &f);
@@ -361,7 +348,7 @@ static bool smmuv3_read_cd(const SMMUTxn *t, SMMUTransCfg *cfg,
         if (!smmuv3_cd_table_pa(t, cfg, addr, &pa)) {
             return false;
         }
-        if (!smmuv3_fetch(pa, &l1cd, 1)) {
+        if (!smmuv3_fetch(t, pa, &l1cd, 1)) {
             smmuv3_fetch_event(t, SMMU_EVT_F_CD_FETCH, pa, "L1CD");
             return false;
         }
@@ -391,7 +378,7 @@ static bool smmuv3_read_cd(const SMMUTxn *t, SMMUTransCfg *cfg,
     if (!smmuv3_cd_table_pa(t, cfg, addr, &pa)) {
         return false;
     }
-    if (!smmuv3_fetch(pa, cd, 8)) {
+    if (!smmuv3_fetch(t, pa, cd, 8)) {
         smmuv3_fetch_event(t, SMMU_EVT_F_CD_FETCH, pa, "CD");
         return false;
     }
@@ -667,6 +654,7 @@ static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
     uint64_t tlb_addr = smmuv3_tlb_addr(t, cfg);
     const SMMUTLBEntry *hit;
     SMMUTLBEntry e;
+    SMMUPTWMem mem = { .read = smmuv3_ptw_read, .opaque = s };
     SMMUPTWResult res;
     SMMUFault f;
 
@@ -681,7 +669,7 @@ static MemTxResult smmuv3_translate_cfg(SMMUTxn *t, const SMMUTransCfg *cfg,
     } else {
         if (!smmu_ptw_translate(cfg->s1 ? &cfg->cd.s1 : NULL,
                                 cfg->s2 ? &cfg->ste.s2 : NULL, t->addr,
-                                &t->acc, &smmuv3_ptw_mem, &res, &f)) {
+                                &t->acc, &mem, &res, &f)) {
             smmuv3_walk_event(t, cfg, &f);
             return MEMTX_IOMMU_FAULT;
         }
