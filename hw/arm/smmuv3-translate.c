@@ -28,15 +28,6 @@
 #define SMMU_STE_SIZE 64
 #define SMMU_CD_SIZE 64
 
-/* The DMA address space of one requester. */
-typedef struct SMMUv3Space {
-    IOMMUMemoryRegion iommu;
-    AddressSpace as;
-    SMMUv3State *s;
-    PCIBus *bus;                /* the requester's own bus */
-    int devfn;
-} SMMUv3Space;
-
 typedef struct SMMUConfigKey {
     uint32_t sid;
     int32_t ssid;               /* -1: transactions without a SubstreamID */
@@ -702,8 +693,8 @@ static MemTxResult smmuv3_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
                                     IOMMUAccessFlags flag, MemTxAttrs attrs,
                                     IOMMUTLBEntry *entry)
 {
-    SMMUv3Space *sp = container_of(iommu, SMMUv3Space, iommu);
-    SMMUv3State *s = sp->s;
+    PCIIOMMUSpace *sp = container_of(iommu, PCIIOMMUSpace, iommu);
+    SMMUv3State *s = sp->opaque;
     SMMUTxn t = {
         .s = s,
         .sid = pci_bus_num(sp->bus) << 8 | sp->devfn,
@@ -786,46 +777,18 @@ static const IOMMUMemoryRegionOps smmuv3_iommu_mr_ops = {
 static AddressSpace *smmuv3_get_as(PCIBus *bus, void *opaque, int devfn)
 {
     SMMUv3State *s = opaque;
-    SMMUv3Space *sp;
-    g_autofree char *name = NULL;
-    guint i;
 
-    for (i = 0; i < s->spaces->len; i++) {
-        sp = s->spaces->pdata[i];
-        if (sp->bus == bus && sp->devfn == devfn) {
-            return &sp->as;
-        }
-    }
-    sp = g_new0(SMMUv3Space, 1);
-    sp->s = s;
-    sp->bus = bus;
-    sp->devfn = devfn;
-    name = g_strdup_printf("smmuv3-%s-%02x.%x", bus->qbus.name,
-                           PCI_SLOT(devfn), PCI_FUNC(devfn));
-    memory_region_init_iommu(&sp->iommu, OBJECT(s), &smmuv3_iommu_mr_ops,
-                             sp, name, UINT64_MAX);
-    address_space_init(&sp->as, &sp->iommu.parent_obj, name);
-    g_ptr_array_add(s->spaces, sp);
-    trace_smmuv3_add_space(name);
-    return &sp->as;
+    return &pci_iommu_space_get(s->spaces, bus, devfn, OBJECT(s),
+                                &smmuv3_iommu_mr_ops, s, "smmuv3")->as;
 }
 
 const PCIIOMMUOps smmuv3_iommu_ops = {
     .get_address_space = smmuv3_get_as,
 };
 
-static void smmuv3_free_space(gpointer data)
-{
-    SMMUv3Space *sp = data;
-
-    address_space_destroy(&sp->as);
-    memory_region_destroy(&sp->iommu.parent_obj);
-    g_free(sp);
-}
-
 void smmuv3_translate_init(SMMUv3State *s)
 {
-    s->spaces = g_ptr_array_new_with_free_func(smmuv3_free_space);
+    s->spaces = pci_iommu_spaces_new();
     s->configs = g_hash_table_new_full(smmuv3_config_key_hash,
                                        smmuv3_config_key_equal, NULL,
                                        g_free);
@@ -842,7 +805,7 @@ void smmuv3_translate_destroy(SMMUv3State *s)
 
 /* ---- invalidation notifiers ---- */
 
-static void smmuv3_notify_space(SMMUv3Space *sp, uint64_t iova,
+static void smmuv3_notify_space(PCIIOMMUSpace *sp, uint64_t iova,
                                 uint64_t mask)
 {
     IOMMUTLBEvent ev = {
@@ -872,7 +835,7 @@ void smmuv3_notify_unmap(SMMUv3State *s, uint64_t iova, uint64_t size)
         size = 0 - iova;
     }
     for (i = 0; i < s->spaces->len; i++) {
-        SMMUv3Space *sp = s->spaces->pdata[i];
+        PCIIOMMUSpace *sp = s->spaces->pdata[i];
         uint64_t start = iova, left = size;
 
         if (!(sp->iommu.iommu_notify_flags & IOMMU_NOTIFIER_UNMAP)) {

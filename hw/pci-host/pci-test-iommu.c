@@ -30,15 +30,6 @@
 
 typedef struct PCITestIOMMU PCITestIOMMU;
 
-/* The DMA address space of one requester. */
-typedef struct PCITestIOMMUSpace {
-    IOMMUMemoryRegion iommu;
-    AddressSpace as;
-    PCITestIOMMU *s;
-    PCIBus *bus;                /* the requester's own bus */
-    int devfn;
-} PCITestIOMMUSpace;
-
 struct PCITestIOMMU {
     DeviceState parent_obj;
 
@@ -47,7 +38,7 @@ struct PCITestIOMMU {
     uint64_t offset;            /* "offset": added to every IOVA */
 
     PCIBus *bus;                /* referenced from realize to unrealize */
-    GPtrArray *spaces;          /* PCITestIOMMUSpace * */
+    GPtrArray *spaces;          /* PCIIOMMUSpace * */
     int64_t last_sid;
     uint64_t translations;
     VirtMachineState *vms;      /* device tree hooks registered there */
@@ -60,8 +51,8 @@ static MemTxResult pci_test_iommu_translate(IOMMUMemoryRegion *iommu,
                                             MemTxAttrs attrs,
                                             IOMMUTLBEntry *entry)
 {
-    PCITestIOMMUSpace *sp = container_of(iommu, PCITestIOMMUSpace, iommu);
-    PCITestIOMMU *s = sp->s;
+    PCIIOMMUSpace *sp = container_of(iommu, PCIIOMMUSpace, iommu);
+    PCITestIOMMU *s = sp->opaque;
     hwaddr page = addr & ~(PCI_TEST_IOMMU_PAGE - 1);
 
     /* As an SMMU does: the StreamID is the requester's bus/devfn now. */
@@ -87,41 +78,15 @@ static AddressSpace *pci_test_iommu_get_as(PCIBus *bus, void *opaque,
                                            int devfn)
 {
     PCITestIOMMU *s = opaque;
-    PCITestIOMMUSpace *sp;
-    g_autofree char *name = NULL;
-    guint i;
 
-    for (i = 0; i < s->spaces->len; i++) {
-        sp = s->spaces->pdata[i];
-        if (sp->bus == bus && sp->devfn == devfn) {
-            return &sp->as;
-        }
-    }
-    sp = g_new0(PCITestIOMMUSpace, 1);
-    sp->s = s;
-    sp->bus = bus;
-    sp->devfn = devfn;
-    name = g_strdup_printf("%s-%s-%02x.%x", TYPE_PCI_TEST_IOMMU,
-                           bus->qbus.name, PCI_SLOT(devfn), PCI_FUNC(devfn));
-    memory_region_init_iommu(&sp->iommu, OBJECT(s), &pci_test_iommu_mr_ops,
-                             sp, name, UINT64_MAX);
-    address_space_init(&sp->as, &sp->iommu.parent_obj, name);
-    g_ptr_array_add(s->spaces, sp);
-    return &sp->as;
+    return &pci_iommu_space_get(s->spaces, bus, devfn, OBJECT(s),
+                                &pci_test_iommu_mr_ops, s,
+                                TYPE_PCI_TEST_IOMMU)->as;
 }
 
 static const PCIIOMMUOps pci_test_iommu_ops = {
     .get_address_space = pci_test_iommu_get_as,
 };
-
-static void pci_test_iommu_free_space(gpointer data)
-{
-    PCITestIOMMUSpace *sp = data;
-
-    address_space_destroy(&sp->as);
-    memory_region_destroy(&sp->iommu.parent_obj);
-    g_free(sp);
-}
 
 static char *pci_test_iommu_node_path(PCITestIOMMU *s)
 {
@@ -175,7 +140,7 @@ static bool pci_test_iommu_realize(DeviceState *dev, Error **errp)
 
     object_ref(OBJECT(bus));
     s->bus = bus;
-    s->spaces = g_ptr_array_new_with_free_func(pci_test_iommu_free_space);
+    s->spaces = pci_iommu_spaces_new();
     s->last_sid = -1;
     s->translations = 0;
     pci_setup_iommu(bus, &pci_test_iommu_ops, s);

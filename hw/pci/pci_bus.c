@@ -371,6 +371,48 @@ void pci_clear_iommu(PCIBus *bus)
     pci_bus_rebind_iommu(bus);
 }
 
+static void pci_iommu_space_free(gpointer data)
+{
+    PCIIOMMUSpace *sp = data;
+
+    address_space_destroy(&sp->as);
+    memory_region_destroy(&sp->iommu.parent_obj);
+    g_free(sp);
+}
+
+GPtrArray *pci_iommu_spaces_new(void)
+{
+    return g_ptr_array_new_with_free_func(pci_iommu_space_free);
+}
+
+PCIIOMMUSpace *pci_iommu_space_get(GPtrArray *spaces, PCIBus *bus, int devfn,
+                                   Object *owner,
+                                   const IOMMUMemoryRegionOps *ops,
+                                   void *opaque, const char *prefix)
+{
+    PCIIOMMUSpace *sp;
+    g_autofree char *name = NULL;
+    guint i;
+
+    for (i = 0; i < spaces->len; i++) {
+        sp = spaces->pdata[i];
+        if (sp->bus == bus && sp->devfn == devfn) {
+            return sp;
+        }
+    }
+    sp = g_new0(PCIIOMMUSpace, 1);
+    sp->opaque = opaque;
+    sp->bus = bus;
+    sp->devfn = devfn;
+    name = g_strdup_printf("%s-%s-%02x.%x", prefix, bus->qbus.name,
+                           PCI_SLOT(devfn), PCI_FUNC(devfn));
+    memory_region_init_iommu(&sp->iommu, owner, ops, sp, name, UINT64_MAX);
+    address_space_init(&sp->as, &sp->iommu.parent_obj, name);
+    g_ptr_array_add(spaces, sp);
+    trace_pci_iommu_add_space(name);
+    return sp;
+}
+
 /* ---- the bus types ---- */
 
 static char *pci_bus_get_dev_path(DeviceState *dev)

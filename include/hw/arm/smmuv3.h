@@ -96,7 +96,7 @@ struct SMMUv3State {
 
     /* What the SMMU translates. */
     PCIBus *bus;                /* referenced from realize to unrealize */
-    GPtrArray *spaces;          /* SMMUv3Space *, one per (bus, devfn) */
+    GPtrArray *spaces;          /* PCIIOMMUSpace *, one per (bus, devfn) */
 
     /* Caches (hw/arm/smmuv3-tlb.c, hw/arm/smmuv3-translate.c). */
     GHashTable *iotlb;          /* SMMUTLBKey * -> SMMUTLBEntry * */

@@ -158,6 +158,33 @@ void pci_setup_iommu(PCIBus *bus, const PCIIOMMUOps *ops, void *opaque);
 /* Undo pci_setup_iommu (IOMMU unrealize). */
 void pci_clear_iommu(PCIBus *bus);
 
+/*
+ * The DMA address space an IOMMU gives one requester (bus, devfn): rooted
+ * at an IOMMU region over the whole address space, whose translate
+ * callback finds the requester and its IOMMU (opaque) with
+ * container_of(iommu, PCIIOMMUSpace, iommu).  The StreamID / requester ID
+ * is pci_bus_num(bus) << 8 | devfn at the time of each access.
+ */
+typedef struct PCIIOMMUSpace {
+    IOMMUMemoryRegion iommu;
+    AddressSpace as;
+    void *opaque;               /* the IOMMU */
+    PCIBus *bus;                /* the requester's own bus */
+    int devfn;
+} PCIIOMMUSpace;
+
+/* An IOMMU's table of spaces; unref it after pci_clear_iommu(). */
+GPtrArray *pci_iommu_spaces_new(void);
+/*
+ * For get_address_space: the space of (bus, devfn) in spaces, created on
+ * first use with translate ops ops, owned by owner and named
+ * "<prefix>-<bus>-<slot>.<fn>".
+ */
+PCIIOMMUSpace *pci_iommu_space_get(GPtrArray *spaces, PCIBus *bus, int devfn,
+                                   Object *owner,
+                                   const IOMMUMemoryRegionOps *ops,
+                                   void *opaque, const char *prefix);
+
 /* ---- functions ---- */
 
 /* One BAR (or the ROM): where the guest put it and what backs it. */
