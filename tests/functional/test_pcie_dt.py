@@ -14,16 +14,14 @@
 # Needs dtc (device-tree-compiler) for the device tree checks; they are
 # skipped with a message when it is missing.
 
-import os
 import shutil
 import tempfile
 import unittest
 
 from qemu_test import VM, QMPError, default_accel, run_cli
-from qemu_test.dts import parse_dts
+from qemu_test.dts import DTC, dump_dtb
 
 PROG = 'qemu-system-aarch64'
-DTC = shutil.which('dtc')
 COMPAT = ['pci-host-ecam-generic']
 PCIE0 = '/pcie@10000000'
 SPI_PCIE = 3
@@ -69,18 +67,10 @@ class PcieDtTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def dump(self, machine_opts='', *devices):
-        dtb = os.path.join(self.tmp, 'virt.dtb')
-        args = ['-M', 'virt' + machine_opts + ',dumpdtb=' + dtb,
-                '-accel', default_accel(), '-nodefaults', '-display', 'none']
+        extra = []
         for d in devices:
-            args += ['-device', d]
-        code, out, err = run_cli(args)
-        self.assertEqual(code, 0, 'stderr: %s' % err)
-        self.assertEqual(err, '')
-        code, out, err = run_cli(['-I', 'dtb', '-O', 'dts', dtb],
-                                 timeout=30, binary=DTC)
-        self.assertEqual(code, 0, 'dtc: %s' % err)
-        return parse_dts(out)
+            extra += ['-device', d]
+        return dump_dtb(self, self.tmp, machine_opts, extra)
 
     def bridges(self, dt):
         """Host bridge nodes by PCI domain."""

@@ -14,16 +14,14 @@
 # Needs dtc (device-tree-compiler) for the device tree checks; they are
 # skipped with a message when it is missing.
 
-import os
 import shutil
 import tempfile
 import unittest
 
 from qemu_test import VM, default_accel, run_cli
-from qemu_test.dts import parse_dts
+from qemu_test.dts import DTC, dump_dtb
 
 PROG = 'qemu-system-aarch64'
-DTC = shutil.which('dtc')
 PCIE_COMPAT = ['pci-host-ecam-generic']
 SMMU_COMPAT = ['arm,smmu-v3']
 IRQ_NAMES = ['eventq', 'priq', 'cmdq-sync', 'gerror']
@@ -53,17 +51,7 @@ class SmmuDtTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def dump(self, machine_opts='', *extra):
-        dtb = os.path.join(self.tmp, 'virt.dtb')
-        args = ['-M', 'virt' + machine_opts + ',dumpdtb=' + dtb,
-                '-accel', default_accel(), '-nodefaults', '-display',
-                'none'] + list(extra)
-        code, out, err = run_cli(args)
-        self.assertEqual(code, 0, 'stderr: %s' % err)
-        self.assertEqual(err, '')
-        code, out, err = run_cli(['-I', 'dtb', '-O', 'dts', dtb],
-                                 timeout=30, binary=DTC)
-        self.assertEqual(code, 0, 'dtc: %s' % err)
-        return parse_dts(out)
+        return dump_dtb(self, self.tmp, machine_opts, extra)
 
     def its(self, dt):
         return dt['/intc@8000000/its@8080000']['phandle'][0]

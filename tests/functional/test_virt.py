@@ -18,10 +18,9 @@ import tempfile
 import unittest
 
 from qemu_test import VM, default_accel, run_cli
-from qemu_test.dts import parse_dts
+from qemu_test.dts import dump_dtb
 
 PROG = 'qemu-system-aarch64'
-DTC = shutil.which('dtc')
 
 # QEMU 10.0's addresses (docs/system/arm-virt.rst).
 GIC_REG = [0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000]
@@ -44,18 +43,7 @@ class VirtTestCase(unittest.TestCase):
 
     def dump(self, machine_opts='', *extra):
         """Run with dumpdtb and return the parsed tree."""
-        if not DTC:
-            self.skipTest('dtc (device-tree-compiler) is not installed')
-        dtb = os.path.join(self.tmp, 'virt.dtb')
-        code, out, err = run_cli(self.args(machine_opts + ',dumpdtb=' + dtb,
-                                           *extra))
-        self.assertEqual(code, 0, 'stderr: %s' % err)
-        self.assertEqual(err, '')
-        self.assertTrue(os.path.getsize(dtb) > 0)
-        code, out, err = run_cli(['-I', 'dtb', '-O', 'dts', dtb],
-                                 timeout=30, binary=DTC)
-        self.assertEqual(code, 0, 'dtc: %s' % err)
-        return parse_dts(out)
+        return dump_dtb(self, self.tmp, machine_opts, extra)
 
     def phandle(self, dt, path):
         return dt[path]['phandle'][0]

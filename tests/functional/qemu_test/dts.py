@@ -4,8 +4,16 @@
 # {node path: {property: value}} so that tests can check what
 # "-M virt,dumpdtb=FILE" wrote.  Cells (<...>) become lists of ints,
 # strings lists of str, byte strings bytes, and empty properties True.
+# dump_dtb() runs the machine with dumpdtb=FILE and returns the parsed
+# tree, for every test of the device tree.
 
+import os
 import re
+import shutil
+
+from .machine import default_accel, run_cli
+
+DTC = shutil.which('dtc')
 
 
 def parse_value(text):
@@ -57,3 +65,24 @@ def parse_dts(text):
         else:
             raise ValueError('unexpected dts line: %r' % raw)
     return nodes
+
+
+def dump_dtb(test, tmpdir, machine_opts='', extra=()):
+    """Run "-M virt<machine_opts>,dumpdtb=..." with extra arguments in
+    test (a unittest.TestCase; skipped without dtc), check that it exited
+    0 with nothing on stderr and wrote a blob, and return the tree parsed
+    from dtc's dts."""
+    if not DTC:
+        test.skipTest('dtc (device-tree-compiler) is not installed')
+    dtb = os.path.join(tmpdir, 'virt.dtb')
+    args = (['-M', 'virt' + machine_opts + ',dumpdtb=' + dtb, '-accel',
+             default_accel(), '-nodefaults', '-display', 'none'] +
+            list(extra))
+    code, out, err = run_cli(args)
+    test.assertEqual(code, 0, 'stderr: %s' % err)
+    test.assertEqual(err, '')
+    test.assertTrue(os.path.getsize(dtb) > 0)
+    code, out, err = run_cli(['-I', 'dtb', '-O', 'dts', dtb], timeout=30,
+                             binary=DTC)
+    test.assertEqual(code, 0, 'dtc: %s' % err)
+    return parse_dts(out)
