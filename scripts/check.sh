@@ -5,7 +5,11 @@
 # packages, and newer Linux uAPI headers if the system's are too old),
 # then builds and tests twice: a normal build in build/ and an
 # AddressSanitizer + UBSan build in build-san/, each running every meson
-# test suite (unit, qtest, functional, ...).  Long outputs go to log files
+# test suite (unit, qtest, functional, hostsim, ...).  Last, the lab suite:
+# the conformance suite against the real Linux kernel in the emulated
+# arm64 lab (tests/lab/).  The lab is set up in the background while the
+# builds run (tests/lab/setup.sh: once, about 7 minutes, cached); where it
+# cannot be set up, the lab test is reported as skipped, with the reason.  Long outputs go to log files
 # in the build directories; the logs of failing steps are printed.  The
 # last line is the summary over both builds:
 #
@@ -14,10 +18,11 @@
 # and the exit status is non-zero if anything (a test, or a configure or
 # build step) failed.
 #
-# Usage: scripts/check.sh [--no-deps] [--no-sanitizers]
+# Usage: scripts/check.sh [--no-deps] [--no-sanitizers] [--no-lab]
 #                         [--builddir=DIR] [--san-builddir=DIR]
 # Environment: BUILD_DIR (default build), SAN_BUILD_DIR (default
 # build-san), CHECK_SANITIZERS=no (same as --no-sanitizers),
+# CHECK_LAB=no (same as --no-lab: neither set up nor run the lab),
 # CHECK_DEPS=no (same as --no-deps), MESON_TEST_ARGS (extra arguments for
 # 'meson test', e.g. "--suite unit").
 
@@ -30,16 +35,18 @@ build_dir=${BUILD_DIR:-build}
 san_build_dir=${SAN_BUILD_DIR:-build-san}
 do_san=${CHECK_SANITIZERS:-yes}
 do_deps=${CHECK_DEPS:-yes}
+do_lab=${CHECK_LAB:-yes}
 meson_test_args=${MESON_TEST_ARGS:-}
 
 for arg in "$@"; do
     case "$arg" in
     --no-deps) do_deps=no ;;
     --no-sanitizers) do_san=no ;;
+    --no-lab) do_lab=no ;;
     --builddir=*) build_dir=${arg#*=} ;;
     --san-builddir=*) san_build_dir=${arg#*=} ;;
     -h|--help)
-        sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -99,11 +106,25 @@ else
     scripts/install-linux-headers.sh
 fi
 
+# ---- the lab, set up in the background ------------------------------------
+
+# setup.sh is idempotent (under a second when the cache is complete) and
+# waits for another running instance; it runs niced so that the builds
+# keep most of the machine.
+lab_setup_pid=
+lab_setup_log=${TMPDIR:-/tmp}/check-lab-setup.$$.log
+if [ "$do_lab" != no ]; then
+    say "lab: tests/lab/setup.sh in the background (log: $lab_setup_log)"
+    nice -n 10 tests/lab/setup.sh < /dev/null > "$lab_setup_log" 2>&1 &
+    lab_setup_pid=$!
+fi
+
 # ---- one build -----------------------------------------------------------
 
-# count_results DIR: add DIR's meson-logs/testlog.json to the totals.
+# count_results DIR [LOGBASE]: add DIR's meson-logs/LOGBASE.json
+# (default testlog.json) to the totals.
 count_results() {
-    log="$1/meson-logs/testlog.json"
+    log="$1/meson-logs/${2:-testlog}.json"
     if [ ! -f "$log" ]; then
         echo "no test results in $log"
         return 0
@@ -169,7 +190,7 @@ build_and_test() {
     # Stale results must not be counted if meson test cannot run.
     rm -f "$dir/meson-logs/testlog.json"
     # shellcheck disable=SC2086
-    if meson test -C "$dir" --no-rebuild --print-errorlogs \
+    if meson test -C "$dir" --no-rebuild --print-errorlogs --no-suite lab \
             $meson_test_args > "$dir/check-test.log" 2>&1; then
         grep -E '^ *[0-9]+/[0-9]+ ' "$dir/check-test.log" || true
     else
@@ -194,6 +215,32 @@ if [ "$do_san" != no ]; then
     meson_test_args="--timeout-multiplier=3 $meson_test_args"
     build_and_test "sanitizer build" "$san_build_dir" --enable-sanitizers
     meson_test_args=$MESON_TEST_ARGS_SAVED
+fi
+
+# ---- the lab ---------------------------------------------------------------
+
+if [ "$do_lab" != no ]; then
+    say "lab: waiting for tests/lab/setup.sh"
+    if wait "$lab_setup_pid"; then
+        tail -n 1 "$lab_setup_log"
+    else
+        echo "the lab could not be set up; the lab test will say why it skips"
+        tail -n 15 "$lab_setup_log"
+    fi
+    rm -f "$lab_setup_log"
+    say "lab: conformance suite against the real kernel" \
+        "(log: $build_dir/check-lab.log)"
+    rm -f "$build_dir/meson-logs/lab.json"
+    if [ ! -f "$build_dir/build.ninja" ]; then
+        step_failed "lab: no normal build"
+    elif meson test -C "$build_dir" --no-rebuild --verbose \
+            --suite lab --logbase lab > "$build_dir/check-lab.log" 2>&1; then
+        grep -E '^ *[0-9]+/[0-9]+ |^lab: |^SKIP' "$build_dir/check-lab.log" || true
+        count_results "$build_dir" lab
+    else
+        cat "$build_dir/check-lab.log"
+        count_results "$build_dir" lab
+    fi
 fi
 
 # ---- summary -------------------------------------------------------------

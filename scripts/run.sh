@@ -5,19 +5,18 @@
 # an SMMU: install what is missing, configure, build, then run one or more
 # scenarios against build/qemu-system-aarch64 and check that each ends
 # cleanly.  Each scenario is a shell function named scenario_NAME; add a
-# new one (e.g. device assignment on the host simulator) by writing the
-# function and listing it in DEFAULT_SCENARIOS.
+# new one by writing the function and listing it in DEFAULT_SCENARIOS.
 #
 # Usage: scripts/run.sh [--no-deps] [--no-build] [--builddir=DIR]
 #                       [SCENARIO...]
-# Scenarios: qmp, pcie, smmuv3 (default: all three)
+# Scenarios: qmp, pcie, smmuv3, hostsim (default: all four)
 # Environment: BUILD_DIR (default build), CHECK_DEPS=no (as --no-deps),
 # QEMU_TEST_BINARY (run this binary instead; implies --no-build),
 # QEMU_TEST_ACCEL (accelerator, default qtest).
 
 set -eu
 
-DEFAULT_SCENARIOS="qmp pcie smmuv3"
+DEFAULT_SCENARIOS="qmp pcie smmuv3 hostsim"
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srcdir"
@@ -764,6 +763,81 @@ EDU, ROOT_PORT = 0x8100, 0x8000" \
         -device arm-smmuv3,primary-bus=pcie.1,id=smmu1 \
         -device pcie-root-port,id=rp1,bus=pcie.1,chassis=1,addr=0.0 \
         -device edu,id=edu1,bus=rp1
+}
+
+# The host simulator (tests/hostsim) standing in for the kernel of an arm64
+# server with two SMMUv3s and three assignable functions: the emulator runs
+# with it preloaded and an iommufd backend object, and the simulator's
+# control socket shows the host topology and that nothing is left behind;
+# then the conformance suite's nested-DMA checks play a VMM's device
+# assignment on it: vIOMMU, vDEVICE, a guest stage-1 table in "guest RAM",
+# edu DMA landing where the guest's tables say, the host TLB staying stale
+# until a forwarded TLBI_NH_VA, and a translation fault arriving on the
+# vEVENTQ with the virtual StreamID.
+scenario_hostsim() {
+    lib="$build_dir/tests/hostsim/libhostsim.so"
+    conf="$build_dir/tests/hostsim/conformance/hostsim-conformance"
+    if [ ! -f "$lib" ] || [ ! -x "$conf" ]; then
+        echo "the host simulator was not built (needs Linux uAPI headers)"
+        return 1
+    fi
+    sock="$work/qmp-hs.sock"
+    ctl="$work/hostsim.sock"
+    log="$work/qemu-hostsim.log"
+    set -- "$qemu" -M virt -accel "$accel" -display none -nodefaults \
+        -object iommufd,id=iommufd0 -qmp "unix:$sock,server=on,wait=off"
+    echo "starting with the simulator preloaded: $*"
+    LD_PRELOAD="$srcdir/$lib" HOSTSIM_CONTROL="$ctl" HOSTSIM_LEAK_FATAL=1 \
+        "$@" > "$log" 2>&1 &
+    vm_pid=$!
+    qmp_script "$sock" "$vm_pid" "
+import socket
+
+
+def hostsim(request):
+    # One request line; the first reply line is 'ok [count=N] ...' or
+    # 'error ...', followed by N record lines.
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect('$ctl')
+        s.sendall(request.encode() + b'\\n')
+        data = b''
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            lines = data.decode().splitlines()
+            if lines and data.endswith(b'\\n'):
+                first = lines[0].split()
+                count = [int(f[6:]) for f in first if f.startswith('count=')]
+                if len(lines) >= 1 + (count[0] if count else 0):
+                    break
+    print('hostsim>', request)
+    for line in lines:
+        print('hostsim<', line)
+    if not lines[0].startswith('ok'):
+        sys.exit('hostsim: %s failed' % request)
+    return lines
+
+
+hostsim('topology')
+for o in run('qom-list', path='/objects'):
+    print('  /objects/%s  (%s)' % (o['name'], o['type']))
+leaks = hostsim('leaks')
+if leaks[0].split()[1:] != ['count=0']:
+    sys.exit('the simulator reports live objects')
+run('quit')
+mon.event_wait('SHUTDOWN')
+" || {
+        echo "session failed; emulator output:"
+        cat "$log"
+        return 1
+    }
+    finish_vm "$log" || return 1
+
+    echo "conformance checks of nested DMA on the simulator:"
+    LD_PRELOAD="$srcdir/$lib" HOSTSIM_CONTROL="$work/conf.sock" \
+        "$conf" dma.
 }
 
 failed=

@@ -61,10 +61,50 @@ if [ ${#need[@]} -gt 0 ]; then
     log "apt-get install ${need[*]}"
     apt-get install -y "${need[@]}" > /dev/null
 fi
-if ! command -v qemu-system-aarch64 > /dev/null; then
-    echo "setup.sh: qemu-system-aarch64 is missing" \
-         "(install qemu-system-arm, version 10.0 or newer)" >&2
-    exit 1
+
+# The Debian mirror this machine's apt already uses (never written here).
+find_mirror() {
+    local m
+    m=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+        head -1 | awk '{print $2}')
+    [ -n "$m" ] ||
+        m=$(grep -h '^deb ' /etc/apt/sources.list 2>/dev/null |
+            head -1 | awk '{print $2}')
+    if [ -z "$m" ]; then
+        echo "setup.sh: no Debian mirror in this machine's apt sources" >&2
+        exit 1
+    fi
+    echo "$m"
+}
+
+# QEMU 10.0 or newer plays the arm64 host (its SMMUv3 has the nesting
+# support the kernel needs).  Debian 12 ships 7.2; bookworm-backports has
+# 10.0, which is installed from the same mirror when nothing recent enough
+# is on the PATH.
+qemu_major() {
+    qemu-system-aarch64 --version 2>/dev/null |
+        sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p'
+}
+if [ "$(qemu_major)" = "" ] || [ "$(qemu_major)" -lt 10 ]; then
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    if [ -z "$codename" ]; then
+        echo "setup.sh: qemu-system-aarch64 10.0 or newer is needed" \
+             "(install qemu-system-arm)" >&2
+        exit 1
+    fi
+    list=/etc/apt/sources.list.d/nestvmm-lab-backports.list
+    if [ ! -f $list ]; then
+        printf 'deb [signed-by=%s] %s %s-backports main\n' \
+            /usr/share/keyrings/debian-archive-keyring.gpg \
+            "$(find_mirror)" "$codename" > $list
+    fi
+    log "apt-get install qemu-system-arm from $codename-backports"
+    apt-get update -qq
+    apt-get install -y -t "$codename-backports" qemu-system-arm > /dev/null
+    if [ "$(qemu_major)" = "" ] || [ "$(qemu_major)" -lt 10 ]; then
+        echo "setup.sh: could not install qemu-system-aarch64 10.0 or newer" >&2
+        exit 1
+    fi
 fi
 
 # ---- downloads (apt-get download with a private configuration) ----------
@@ -77,15 +117,7 @@ apt_ready=0
 apt_prepare() {
     [ $apt_ready = 0 ] || return 0
     local mirror key=/usr/share/keyrings/debian-archive-keyring.gpg
-    mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-             head -1 | awk '{print $2}')
-    [ -n "$mirror" ] ||
-        mirror=$(grep -h '^deb ' /etc/apt/sources.list 2>/dev/null |
-                 head -1 | awk '{print $2}')
-    if [ -z "$mirror" ]; then
-        echo "setup.sh: no Debian mirror in this machine's apt sources" >&2
-        exit 1
-    fi
+    mirror=$(find_mirror)
     mkdir -p $A/etc/sources.list.d $A/lists/partial $A/cache/archives/partial
     printf 'deb [signed-by=%s] %s %s main\n' \
         "$key" "$mirror" trixie-backports "$key" "$mirror" sid \
