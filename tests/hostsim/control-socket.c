@@ -123,7 +123,11 @@ static bool ctl_conn_input(CtlConn *c)
         gsize len = nl - c->in->str;
         bool ok;
 
-        if (c->overlong) {
+        /*
+         * Too long, even when its end came in the same read: with its
+         * newline a request must fit HOSTSIM_CONTROL_MAX_LINE.
+         */
+        if (c->overlong || len >= HOSTSIM_CONTROL_MAX_LINE) {
             g_autofree char *msg = g_strdup_printf(
                 "error EINVAL request longer than %u bytes\n",
                 HOSTSIM_CONTROL_MAX_LINE);

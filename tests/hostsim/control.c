@@ -508,6 +508,12 @@ static void ctl_attachments(CtlReq *r)
         } else {
             g_string_append(rec, " vsid=none");
         }
+        /* The STE's ATS and S2FWB bits (0 for abort and S1 domains). */
+        g_string_append_printf(rec, " eats=%d s2fwb=%d",
+                               ste && ste->kind != HS_STE_ABORT && ste->eats,
+                               ste && (ste->kind == HS_STE_S2_DOMAIN ||
+                                       ste->kind == HS_STE_NESTED) &&
+                               ste->s2fwb);
         g_string_append_printf(rec, " removed=%d unplug=%d\n", f->removed,
                                f->unplug_requested);
         n++;

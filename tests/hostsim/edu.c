@@ -117,7 +117,12 @@ static void edu_factorial(HSFunc *f, HSEdu *e, uint32_t n)
 {
     uint32_t r = 1;
 
-    while (n > 0) {
+    /*
+     * n! modulo 2^32, as QEMU's loop computes it; once the product has
+     * 32 factors of two (n >= 34) it stays 0, so stop there instead of
+     * looping up to 2^32 times under the simulator's lock.
+     */
+    while (n > 0 && r != 0) {
         r *= n--;
     }
     e->fact = r;

@@ -96,8 +96,10 @@ typedef enum HSFdKind {
 /*
  * One open simulated file.  Several fds may refer to it (dup); the file
  * is released (the module's close hook runs) when the last one closes.
- * efd is the real fd backing it: an eventfd (level-kept readable while a
- * queue is non-empty, so poll() works) or a memfd.
+ * efd is the real fd backing it, polling as Linux's file does: for a
+ * vEVENTQ an epoll instance (POLLIN|POLLRDNORM while the queue is
+ * non-empty, never POLLOUT), for a fault queue an eventfd (POLLOUT
+ * always, POLLIN while non-empty), else a memfd.
  */
 struct HSFile {
     HSFdKind kind;
@@ -105,16 +107,18 @@ struct HSFile {
     int efd;                /* the first fd number handed out */
     unsigned fds;           /* fds referring to this file */
     int open_flags;
-    bool readable;          /* eventfd: its counter is 1 (interpose.c) */
+    bool readable;          /* queue: polls readable (interpose.c) */
 };
 
 /*
- * Create a real fd for a new simulated file: an eventfd for queues, a
- * memfd for the rest; O_CLOEXEC from flags.  Returns the fd or -errno.
+ * Create a real fd for a new simulated file: an epoll fd for a vEVENTQ,
+ * an eventfd for a fault queue, a memfd for the rest; O_CLOEXEC (and
+ * O_NONBLOCK for queues) from flags.
+ * Returns the fd or -errno.
  */
 int hs_fd_new(HSFdKind kind, void *obj, int flags);
 HSFile *hs_fd_lookup(int fd);
-/* Make an eventfd-backed file readable (n > 0) or not (n == 0). */
+/* Make a queue's fd poll readable or not. */
 void hs_fd_set_readable(HSFile *f, bool readable);
 /* Number of simulated fds open now (leak report). */
 unsigned hs_fd_count(void);

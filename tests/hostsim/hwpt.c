@@ -53,7 +53,8 @@ static int hs_asid_alloc(HSSmmu *s, uint16_t *out)
             return 0;
         }
     }
-    return -ENOSPC;
+    /* The driver's xa_alloc in a full range: EBUSY (VMIDs: ida, ENOSPC) */
+    return -EBUSY;
 }
 
 static void hs_asid_free(uint16_t a)
@@ -616,11 +617,16 @@ static void hs_ste_install(HSDevice *dev, HSHwpt *h)
             cfg = HS_STE_CFG_ABORT;
         }
         if (cfg == HS_STE_CFG_BYPASS) {
-            /* Stage 2 only; ATS stays off without an S1-translate vSTE. */
+            /*
+             * Stage 2 only.  The guest's EATS decides ATS only for an
+             * S1-translate vSTE; bypass gets it wherever the device and
+             * the SMMU support it, as a plain S2 domain does (3.2).
+             */
             ste.kind = HS_STE_S2_DOMAIN;
             ste.ioas = p->ioas;
             ste.vmid = p->vmid;
             ste.s2fwb = s->s2fwb;
+            ste.eats = ats;
         } else if (cfg == HS_STE_CFG_S1_TRANS) {
             ste.kind = HS_STE_NESTED;
             ste.ioas = p->ioas;

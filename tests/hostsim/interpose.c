@@ -9,8 +9,9 @@
  * (dlsym RTLD_NEXT): a process that never names a simulated path or fd
  * sees libc's own results and errno.
  *
- * Also here: the table of simulated fds (each backed by a real eventfd or
- * memfd, so poll/select/epoll and mmap work natively), the simulator's
+ * Also here: the table of simulated fds (each backed by a real fd: a
+ * memfd, an epoll instance for a vEVENTQ, an eventfd for a fault queue,
+ * so that poll/select/epoll and mmap work natively), the simulator's
  * one recursive lock, and start-up.  Start-up is lazy: loading the
  * library costs a few dlsym calls; the topology, the simulated hardware
  * and the private sysfs tree appear on the first simulated path (or at
@@ -25,7 +26,7 @@
  *
  * The path entry points are in interpose-path.c.  Known limits
  * (docs/devel/hostsim.rst): fstat() of a simulated fd shows the backing
- * memfd/eventfd; fds closed behind libc's back (close_range, raw
+ * memfd/epoll fd/eventfd; fds closed behind libc's back (close_range, raw
  * syscalls) leave stale entries in the table.
  */
 /* The plain (not _FILE_OFFSET_BITS-redirected) names are defined here. */
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -224,7 +226,12 @@ int hs_fd_new(HSFdKind kind, void *obj, int flags)
     if (ret) {
         return ret;
     }
-    if (kind == HS_FD_VEVENTQ || kind == HS_FD_FAULT) {
+    if (kind == HS_FD_VEVENTQ) {
+        fd = epoll_create1(flags & O_CLOEXEC ? EPOLL_CLOEXEC : 0);
+        if (fd >= 0 && (flags & O_NONBLOCK)) {
+            hs_libc.fcntl(fd, F_SETFL, O_NONBLOCK);
+        }
+    } else if (kind == HS_FD_FAULT) {
         fd = eventfd(0, (flags & O_CLOEXEC ? EFD_CLOEXEC : 0) |
                         (flags & O_NONBLOCK ? EFD_NONBLOCK : 0));
     } else {
@@ -262,18 +269,35 @@ HSFile *hs_fd_lookup(int fd)
 }
 
 /*
- * The eventfd's counter is kept at 1 while readable (poll sees POLLIN)
- * and drained to 0 otherwise.  The read never blocks: it happens only
- * when the counter is known to be 1.
+ * Queue fds poll as Linux's do (1.20, 1.21).  A vEVENTQ fd is an epoll
+ * instance: poll() on it reports POLLIN|POLLRDNORM while its interest
+ * list holds a ready fd, and never POLLOUT.  Readiness is one
+ * process-wide eventfd whose counter is set once and never read (always
+ * readable), added to the queue's epoll set while the queue is not empty
+ * and removed when it drains; its fd is private to the simulator (not in
+ * the table) and is made again if it was closed behind our back.  A
+ * fault fd reports POLLOUT always and POLLIN while non-empty: an eventfd
+ * whose counter is 1 while readable, drained to 0 otherwise (the read
+ * happens only when the counter is known to be 1, so it never blocks).
  */
-void hs_fd_set_readable(HSFile *f, bool readable)
+static int ready_efd = -1;
+
+static int ready_fd_get(bool renew)
+{
+    if (renew && ready_efd >= 0 &&
+        hs_libc.fcntl(ready_efd, F_GETFD) < 0 && errno == EBADF) {
+        ready_efd = -1;             /* closed behind our back */
+    }
+    if (ready_efd < 0) {
+        ready_efd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
+    }
+    return ready_efd;
+}
+
+static void fault_fd_set_readable(HSFile *f, bool readable)
 {
     uint64_t v = 1;
 
-    if (!f || (f->kind != HS_FD_VEVENTQ && f->kind != HS_FD_FAULT)) {
-        return;
-    }
-    hs_lock();
     if (readable && !f->readable) {
         if (hs_real.write(f->efd, &v, sizeof(v)) == sizeof(v)) {
             f->readable = true;
@@ -282,6 +306,34 @@ void hs_fd_set_readable(HSFile *f, bool readable)
         if (hs_real.read(f->efd, &v, sizeof(v)) == sizeof(v)) {
             f->readable = false;
         }
+    }
+}
+
+void hs_fd_set_readable(HSFile *f, bool readable)
+{
+    struct epoll_event ev = { .events = EPOLLIN };
+    int rfd, r;
+
+    if (!f || (f->kind != HS_FD_VEVENTQ && f->kind != HS_FD_FAULT)) {
+        return;
+    }
+    hs_lock();
+    if (f->kind == HS_FD_FAULT) {
+        fault_fd_set_readable(f, readable);
+    } else if (readable && !f->readable) {
+        rfd = ready_fd_get(false);
+        r = rfd < 0 ? -1 : epoll_ctl(f->efd, EPOLL_CTL_ADD, rfd, &ev);
+        if (r < 0 && errno == EBADF) {
+            rfd = ready_fd_get(true);
+            r = rfd < 0 ? -1 : epoll_ctl(f->efd, EPOLL_CTL_ADD, rfd, &ev);
+        }
+        if (r == 0 || errno == EEXIST) {
+            f->readable = true;
+        }
+    } else if (!readable && f->readable) {
+        /* Gone already (ENOENT/EBADF) is as good as removed. */
+        epoll_ctl(f->efd, EPOLL_CTL_DEL, ready_efd, &ev);
+        f->readable = false;
     }
     hs_unlock();
 }

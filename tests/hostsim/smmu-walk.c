@@ -202,11 +202,13 @@ static HSXlate config_fault(const Access *acc, unsigned id)
 /*
  * Read guest memory at an IPA through stage 2 for a CD or descriptor
  * fetch (a read, within one page).  On a miss, fill the stage-2 fault
- * (S2=1, CLASS=cls, IPA=the fetched address) and return false; S2R is
- * always set by the driver, so it is recorded.
+ * (S2=1, CLASS=cls, IPA=the fetched address) and return HS_XLATE_FAULT;
+ * S2R is always set by the driver, so it is recorded.  Memory the
+ * process unmapped after IOAS_MAP (Linux would still hold the pages)
+ * cannot be read: the transaction is aborted without a record.
  */
-static bool s2_fetch(const Access *acc, uint64_t ipa, void *dst, size_t len,
-                     unsigned cls)
+static HSXlate s2_fetch(const Access *acc, uint64_t ipa, void *dst,
+                        size_t len, unsigned cls)
 {
     uint8_t *hva = NULL;
     int r = acc->ste->ioas
@@ -214,8 +216,12 @@ static bool s2_fetch(const Access *acc, uint64_t ipa, void *dst, size_t len,
             : -ENOENT;
 
     if (r == 0 && hva) {
-        memcpy(dst, hva, len);
-        return true;
+        if (hs_copy_from_user(dst, (uintptr_t)hva, len)) {
+            g_debug("hostsim: table walk of vanished IOAS memory at %p",
+                    hva);
+            return HS_XLATE_ABORT;
+        }
+        return HS_XLATE_OK;
     }
     hs_smmu_evt_xlate(acc->evt, r == -EPERM ? HS_EVT_F_PERMISSION
                                             : HS_EVT_F_TRANSLATION,
@@ -223,7 +229,7 @@ static bool s2_fetch(const Access *acc, uint64_t ipa, void *dst, size_t len,
     if (r == -EPERM && cls == HS_CLASS_TT) {
         acc->evt[1] |= 1ULL << 44;      /* TTRnW: the descriptor read */
     }
-    return false;
+    return HS_XLATE_FAULT;
 }
 
 /* Output or next-table address of a descriptor (facts 6.4). */
@@ -267,9 +273,10 @@ static HSXlate s1_walk(const Access *acc, const S1Cfg *c, const S1Table *t,
         unsigned nbits = level == start ? first_bits : g - 3;
         uint64_t idx = (va >> shift) & ((1ULL << nbits) - 1);
         uint64_t desc_ipa = table + idx * 8, desc, oa;
+        HSXlate x = s2_fetch(acc, desc_ipa, &desc, 8, HS_CLASS_TT);
 
-        if (!s2_fetch(acc, desc_ipa, &desc, 8, HS_CLASS_TT)) {
-            return HS_XLATE_FAULT;
+        if (x != HS_XLATE_OK) {
+            return x;
         }
         desc = c->endi ? GUINT64_FROM_BE(desc) : GUINT64_FROM_LE(desc);
         if (!(desc & 1)) {
@@ -355,6 +362,7 @@ static HSXlate get_cd(const Access *acc, uint64_t ctx, unsigned fmt,
 {
     HSSmmuHw *hw = hs_smmu_hw(acc->s);
     uint64_t cd_ipa = ctx + (uint64_t)ssid * 64, raw[8];
+    HSXlate x;
 
     *cached = hs_smmu_cd_lookup(hw, acc->sid, ssid, cd);
     if (*cached) {
@@ -365,8 +373,9 @@ static HSXlate get_cd(const Access *acc, uint64_t ctx, unsigned fmt,
         unsigned split = fmt == 1 ? 6 : 10;
         uint64_t l1_ipa = ctx + (uint64_t)(ssid >> split) * 8, l1;
 
-        if (!s2_fetch(acc, l1_ipa, &l1, 8, HS_CLASS_CD)) {
-            return HS_XLATE_FAULT;
+        x = s2_fetch(acc, l1_ipa, &l1, 8, HS_CLASS_CD);
+        if (x != HS_XLATE_OK) {
+            return x;
         }
         l1 = GUINT64_FROM_LE(l1);
         if (!(l1 & 1)) {
@@ -377,8 +386,9 @@ static HSXlate get_cd(const Access *acc, uint64_t ctx, unsigned fmt,
         cd_ipa = (l1 & GENMASK64(51, 12)) +
                  (uint64_t)(ssid & ((1u << split) - 1)) * 64;
     }
-    if (!s2_fetch(acc, cd_ipa, raw, sizeof(raw), HS_CLASS_CD)) {
-        return HS_XLATE_FAULT;
+    x = s2_fetch(acc, cd_ipa, raw, sizeof(raw), HS_CLASS_CD);
+    if (x != HS_XLATE_OK) {
+        return x;
     }
     for (int i = 0; i < 4; i++) {
         cd[i] = GUINT64_FROM_LE(raw[i]);

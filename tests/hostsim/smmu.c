@@ -537,13 +537,22 @@ void hs_smmu_stats(HSSmmu *s, HSSmmuStats *out)
 
 /* ---- DMA ---------------------------------------------------------------- */
 
-static void copy_data(uint8_t *hva, uint8_t *buf, size_t len, bool write)
+/*
+ * Move the bytes between the device's buffer and IOAS memory.  The IOAS
+ * points at user memory that the process may have unmapped (or
+ * mprotect()ed) after IOAS_MAP -- Linux keeps such pages pinned, the
+ * simulator cannot -- so the copy goes through hs_copy_{to,from}_user
+ * and a failure is a transfer error: false, nothing more moves.
+ */
+static bool copy_data(uint8_t *hva, uint8_t *buf, size_t len, bool write)
 {
-    if (write) {
-        memcpy(hva, buf, len);
-    } else {
-        memcpy(buf, hva, len);
+    int r = write ? hs_copy_to_user((uintptr_t)hva, buf, len)
+                  : hs_copy_from_user(buf, (uintptr_t)hva, len);
+
+    if (r) {
+        g_debug("hostsim: DMA to vanished IOAS memory at %p", hva);
     }
+    return r == 0;
 }
 
 /* Stage 2 (or a paging domain) through the IOAS; false on a fault. */
@@ -557,8 +566,8 @@ static bool ioas_access(HSSmmu *s, uint32_t sid, HSIoas *ioas,
                  : -ENOENT;
 
     if (r == 0 && hva) {
-        copy_data(hva, buf, len, write);
-        return true;
+        /* Gone from under the IOAS: aborted, no event (nothing faulted) */
+        return copy_data(hva, buf, len, write);
     }
     hs_smmu_evt_xlate(evt, r == -EPERM ? HS_EVT_F_PERMISSION
                                        : HS_EVT_F_TRANSLATION,

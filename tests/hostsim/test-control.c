@@ -527,6 +527,191 @@ static void test_attached_dma(void)
     g_assert_cmpuint(get_u64(r, l, "bound"), ==, 0);
 }
 
+/* A 64-bit write to a register of edu's BAR0 (VFIO region 0). */
+static void edu_wr(int devfd, uint64_t off, uint64_t val)
+{
+    g_assert_cmpint(pwrite(devfd, &val, 8, off), ==, 8);
+}
+
+/*
+ * Function 0 bound and attached to a new IOAS; buf (npages, filled with
+ * a pattern) mapped at iova, read/write.  Returns the IOAS ID.
+ */
+static uint32_t bind_attach_map(int fd, int devfd, uint8_t **buf,
+                                unsigned npages, uint64_t iova)
+{
+    struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+    struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+    struct iommu_ioas_map map = { .size = sizeof(map) };
+    uint32_t ioas = 0;
+
+    g_assert_cmpint(ioas_alloc(fd, &ioas), ==, 0);
+    bind.iommufd = fd;
+    g_assert_cmpint(ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind), ==, 0);
+    at.pt_id = ioas;
+    g_assert_cmpint(ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at), ==, 0);
+    *buf = mmap(NULL, npages * HS_PAGE_SIZE, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(*buf != MAP_FAILED);
+    for (unsigned i = 0; i < npages * HS_PAGE_SIZE; i++) {
+        (*buf)[i] = i * 3 + 1;
+    }
+    map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+                IOMMU_IOAS_MAP_WRITEABLE;
+    map.ioas_id = ioas;
+    map.user_va = (uintptr_t)*buf;
+    map.length = npages * HS_PAGE_SIZE;
+    map.iova = iova;
+    g_assert_cmpint(ioctl(fd, IOMMU_IOAS_MAP, &map), ==, 0);
+    return ioas;
+}
+
+/*
+ * The process munmap()s memory after IOAS_MAP (Linux keeps the pages
+ * pinned; the simulator cannot): DMA into and out of it, by the control
+ * channel and by edu, is a transfer error -- no crash, no event -- and
+ * the rest of the IOAS still works.
+ */
+static void test_dma_after_munmap(void)
+{
+    const uint64_t iova = 0x200000;
+    const uint64_t cfg = (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX <<
+                         HS_VFIO_OFFSET_SHIFT;
+    g_auto(GStrv) r = NULL;
+    g_auto(GStrv) before = NULL;
+    g_auto(GStrv) after = NULL;
+    uint16_t cmd = 0x0006;      /* memory decoding, bus mastering */
+    uint8_t *buf;
+    int fd, devfd;
+
+    hs_init();
+    if (!have_topology() || (fd = open_iommufd()) < 0) {
+        return;
+    }
+    devfd = open("/dev/vfio/devices/vfio0", O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(devfd, >=, 0);
+    bind_attach_map(fd, devfd, &buf, 2, iova);
+    g_assert_cmpint(pwrite(devfd, &cmd, 2, cfg + 4), ==, 2);
+    /* The second page goes away behind the IOAS's back. */
+    g_assert_cmpint(munmap(buf + HS_PAGE_SIZE, HS_PAGE_SIZE), ==, 0);
+
+    before = ctl("stats smmu=0");
+    r = ctl("dma bdf=0000:01:00.0 addr=0x%" PRIx64 " len=16",
+            (uint64_t)(iova + HS_PAGE_SIZE));
+    g_assert_true(g_str_has_prefix(r[0], "error EFAULT "));
+    g_strfreev(r);
+    r = ctl("dma bdf=0000:01:00.0 addr=0x%" PRIx64 " data=c0ffee",
+            (uint64_t)(iova + HS_PAGE_SIZE + 8));
+    g_assert_true(g_str_has_prefix(r[0], "error EFAULT "));
+    /* Across the boundary: the first page is written, then it stops. */
+    g_strfreev(r);
+    r = ctl("dma bdf=0000:01:00.0 addr=0x%" PRIx64 " data=a1a2a3a4",
+            (uint64_t)(iova + HS_PAGE_SIZE - 2));
+    g_assert_true(g_str_has_prefix(r[0], "error EFAULT "));
+    g_assert_cmphex(buf[HS_PAGE_SIZE - 2], ==, 0xa1);
+    g_assert_cmphex(buf[HS_PAGE_SIZE - 1], ==, 0xa2);
+
+    /* edu, both directions, with its completion still reported. */
+    edu_wr(devfd, 0x80, iova + HS_PAGE_SIZE);
+    edu_wr(devfd, 0x88, 0x40000);
+    edu_wr(devfd, 0x90, 64);
+    edu_wr(devfd, 0x98, 1 | 4);
+    edu_wr(devfd, 0x80, 0x40000);
+    edu_wr(devfd, 0x88, iova + HS_PAGE_SIZE + 0x100);
+    edu_wr(devfd, 0x98, 1 | 2);
+    {
+        uint32_t st = 0;
+
+        g_assert_cmpint(pread(devfd, &st, 4, 0x24), ==, 4);
+        g_assert_cmphex(st & 0x100, ==, 0x100);
+    }
+    after = ctl("stats smmu=0");
+    g_assert_cmpuint(get_u64(after, 0, "events"), ==,
+                     get_u64(before, 0, "events"));
+    g_assert_cmpuint(get_u64(after, 0, "dma_faults"), ==,
+                     get_u64(before, 0, "dma_faults") + 5);
+
+    /* The page that is still there works as before. */
+    g_strfreev(r);
+    r = ctl("dma bdf=0000:01:00.0 addr=0x%" PRIx64 " data=5a", iova);
+    g_assert_true(hostsim_reply_is_ok(r));
+    g_assert_cmphex(buf[0], ==, 0x5a);
+
+    close(devfd);
+    close(fd);
+    munmap(buf, HS_PAGE_SIZE);
+    g_strfreev(r);
+    r = ctl("leaks");
+    g_assert_cmpuint(ctl_records(r), ==, 0);
+}
+
+/*
+ * edu DMA needs Bus Master Enable (as a real function: BIND leaves it
+ * off): without it nothing moves and the SMMU sees nothing, though the
+ * command completes; with it the bytes land.
+ */
+static void test_edu_bus_master(void)
+{
+    const uint64_t iova = 0x300000;
+    const uint64_t cfg = (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX <<
+                         HS_VFIO_OFFSET_SHIFT;
+    g_auto(GStrv) before = NULL;
+    g_auto(GStrv) after = NULL;
+    g_auto(GStrv) r = NULL;
+    uint16_t cmd = 0;
+    uint8_t *buf, want;
+    int fd, devfd;
+
+    hs_init();
+    if (!have_topology() || (fd = open_iommufd()) < 0) {
+        return;
+    }
+    devfd = open("/dev/vfio/devices/vfio0", O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(devfd, >=, 0);
+    bind_attach_map(fd, devfd, &buf, 1, iova);
+    g_assert_cmpint(pread(devfd, &cmd, 2, cfg + 4), ==, 2);
+    g_assert_cmphex(cmd & 0x4, ==, 0);
+    cmd |= 0x2;
+    g_assert_cmpint(pwrite(devfd, &cmd, 2, cfg + 4), ==, 2);
+
+    /* RAM page -> edu buffer -> RAM at +0x800, without mastering. */
+    want = buf[0x10];
+    before = ctl("stats smmu=0");
+    edu_wr(devfd, 0x80, iova + 0x10);
+    edu_wr(devfd, 0x88, 0x40000);
+    edu_wr(devfd, 0x90, 16);
+    edu_wr(devfd, 0x98, 1);
+    edu_wr(devfd, 0x80, 0x40000);
+    edu_wr(devfd, 0x88, iova + 0x800);
+    edu_wr(devfd, 0x98, 1 | 2);
+    after = ctl("stats smmu=0");
+    g_assert_cmphex(buf[0x800], !=, want);
+    g_assert_cmpuint(get_u64(after, 0, "dma_ok"), ==,
+                     get_u64(before, 0, "dma_ok"));
+    g_assert_cmpuint(get_u64(after, 0, "dma_faults"), ==,
+                     get_u64(before, 0, "dma_faults"));
+
+    cmd |= 0x4;
+    g_assert_cmpint(pwrite(devfd, &cmd, 2, cfg + 4), ==, 2);
+    edu_wr(devfd, 0x80, iova + 0x10);
+    edu_wr(devfd, 0x88, 0x40000);
+    edu_wr(devfd, 0x98, 1);
+    edu_wr(devfd, 0x80, 0x40000);
+    edu_wr(devfd, 0x88, iova + 0x800);
+    edu_wr(devfd, 0x98, 1 | 2);
+    g_assert_cmpmem(buf + 0x800, 16, buf + 0x10, 16);
+    g_strfreev(after);
+    after = ctl("stats smmu=0");
+    g_assert_cmpuint(get_u64(after, 0, "dma_ok"), ==,
+                     get_u64(before, 0, "dma_ok") + 2);
+
+    close(devfd);
+    close(fd);
+    munmap(buf, HS_PAGE_SIZE);
+    r = ctl("leaks");
+    g_assert_cmpuint(ctl_records(r), ==, 0);
+}
+
 /* Nobody has the cdev open: the unplug is immediate, replug undoes it. */
 static void test_unplug_replug(void)
 {
@@ -993,6 +1178,9 @@ int main(int argc, char **argv)
     g_test_add_func("/hostsim/control/attachments", test_attachments);
     g_test_add_func("/hostsim/control/dma", test_dma);
     g_test_add_func("/hostsim/control/attached-dma", test_attached_dma);
+    g_test_add_func("/hostsim/control/dma-after-munmap",
+                    test_dma_after_munmap);
+    g_test_add_func("/hostsim/control/edu-bus-master", test_edu_bus_master);
     g_test_add_func("/hostsim/control/unplug-replug", test_unplug_replug);
     g_test_add_func("/hostsim/failnth/arithmetic", test_failnth_arithmetic);
     g_test_add_func("/hostsim/failnth/verbs", test_failnth_verbs);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -574,6 +575,70 @@ static void test_topology_errors(void)
 
 /* ---- the fd table ---- */
 
+/* What poll() reports for every event a file can have. */
+static short poll_revents(int fd)
+{
+    struct pollfd p = {
+        .fd = fd, .events = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM |
+                            POLLPRI,
+    };
+
+    g_assert_cmpint(poll(&p, 1, 0), >=, 0);
+    return p.revents;
+}
+
+/*
+ * A fault queue's fd polls as Linux's: POLLOUT always (responses are
+ * written to it), POLLIN while faults wait (Linux adds POLLRDNORM, an
+ * eventfd does not; nothing queues faults in the simulator so far).
+ * Readiness is visible through an epoll set too.
+ */
+static void test_fd_queue_poll(void)
+{
+    int fd = hs_fd_new(HS_FD_FAULT, NULL, O_CLOEXEC);
+    int qfd = hs_fd_new(HS_FD_VEVENTQ, NULL, O_CLOEXEC | O_NONBLOCK);
+    HSFile *f = hs_fd_lookup(fd), *q = hs_fd_lookup(qfd);
+    struct epoll_event ev = { .events = EPOLLIN }, out[2];
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+
+    g_assert_nonnull(f);
+    g_assert_nonnull(q);
+    g_assert_cmpint(fcntl(fd, F_GETFL) & O_ACCMODE, ==, O_RDWR);
+    g_assert_cmpint(fcntl(qfd, F_GETFL) & O_NONBLOCK, ==, O_NONBLOCK);
+    g_assert_cmphex(poll_revents(fd), ==, POLLOUT);
+    hs_fd_set_readable(f, true);
+    g_assert_cmphex(poll_revents(fd) & ~POLLRDNORM, ==, POLLIN | POLLOUT);
+    hs_fd_set_readable(f, false);
+    g_assert_cmphex(poll_revents(fd), ==, POLLOUT);
+
+    /* A VMM's event loop waits on the vEVENTQ with epoll. */
+    ev.data.fd = qfd;
+    g_assert_cmpint(epoll_ctl(ep, EPOLL_CTL_ADD, qfd, &ev), ==, 0);
+    g_assert_cmpint(epoll_wait(ep, out, 2, 0), ==, 0);
+    hs_fd_set_readable(q, true);
+    g_assert_cmpint(epoll_wait(ep, out, 2, 0), ==, 1);
+    g_assert_cmpint(out[0].data.fd, ==, qfd);
+    g_assert_cmphex(out[0].events, ==, EPOLLIN);
+    hs_fd_set_readable(q, false);
+    g_assert_cmpint(epoll_wait(ep, out, 2, 0), ==, 0);
+    /* Two queues readable at once, one drained: independent. */
+    {
+        int q2fd = hs_fd_new(HS_FD_VEVENTQ, NULL, O_CLOEXEC);
+        HSFile *q2 = hs_fd_lookup(q2fd);
+
+        hs_fd_set_readable(q, true);
+        hs_fd_set_readable(q2, true);
+        g_assert_cmphex(poll_revents(q2fd), ==, POLLIN | POLLRDNORM);
+        hs_fd_set_readable(q, false);
+        g_assert_cmphex(poll_revents(qfd), ==, 0);
+        g_assert_cmphex(poll_revents(q2fd), ==, POLLIN | POLLRDNORM);
+        close(q2fd);
+    }
+    close(ep);
+    close(qfd);
+    close(fd);
+}
+
 static void test_fd_table(void)
 {
     unsigned base = hs_fd_count();
@@ -598,6 +663,14 @@ static void test_fd_table(void)
     g_assert_true(readable(fd));
     hs_fd_set_readable(f, false);
     g_assert_false(readable(fd));
+    /* Polls exactly as Linux's vEVENTQ: never writable, opened O_RDWR. */
+    g_assert_cmphex(poll_revents(fd), ==, 0);
+    hs_fd_set_readable(f, true);
+    g_assert_cmphex(poll_revents(fd), ==, POLLIN | POLLRDNORM);
+    g_assert_cmphex(poll_revents(fd), ==, POLLIN | POLLRDNORM);
+    hs_fd_set_readable(f, false);
+    g_assert_cmphex(poll_revents(fd), ==, 0);
+    g_assert_cmpint(fcntl(fd, F_GETFL) & O_ACCMODE, ==, O_RDWR);
 
     /* dup, F_DUPFD_CLOEXEC, dup2 and dup3 share the file. */
     fd2 = dup(fd);
@@ -807,6 +880,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostsim/plumbing/topology-errors",
                     test_topology_errors);
     g_test_add_func("/hostsim/plumbing/fd-table", test_fd_table);
+    g_test_add_func("/hostsim/plumbing/fd-queue-poll", test_fd_queue_poll);
     g_test_add_func("/hostsim/plumbing/fork", test_fork);
     g_test_add_func("/hostsim/plumbing/open-iommufd", test_open_iommufd);
     g_test_add_func("/hostsim/plumbing/mmap-iommufd", test_mmap_iommufd);

@@ -13,6 +13,7 @@
 #include "hostsim-int.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 /* Guest RAM: IPA GUEST_IPA.., GUEST_SIZE bytes, all mapped RW in S2. */
 #define GUEST_IPA       0x40000000ULL
@@ -479,6 +480,51 @@ static void test_nested_dma(void)
     pt_map(&f, 0x1000, PT_IPA, 3, S1_ATTRS);
     g_assert_cmpint(dma_read32(&f, 0x1000, &ret) & 3, ==, 3);
     g_assert_cmpint(ret, ==, 0);
+    fixture_fini(&f);
+}
+
+/*
+ * Guest memory the process munmap()ed after it was mapped into the IOAS
+ * (Linux would still hold the pages): a CD fetch, a table walk or data
+ * access there aborts the DMA without an event, and does not crash.
+ */
+static void test_vanished_memory(void)
+{
+    const uint64_t cd2_ipa = 0x20000000, data2_ipa = 0x20010000;
+    const uint64_t va = 0x5000000;
+    Fixture f;
+    uint8_t *gone, buf[16] = { 0 };
+    int ret;
+
+    if (!need_ioas()) {
+        return;
+    }
+    nested_setup(&f, 12, 16);
+    gone = mmap(NULL, 0x20000, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(gone != MAP_FAILED);
+    ioas_add(&f, cd2_ipa, gone, 0x20000, true);
+    pt_map(&f, va, data2_ipa, 3, S1_ATTRS);
+    pt_map(&f, va + 0x1000, DATA_IPA, 3, S1_ATTRS);
+    g_assert_cmpint(munmap(gone, 0x20000), ==, 0);
+
+    /* The data page is gone: reads and writes abort, silently. */
+    dma_read32(&f, va, &ret);
+    g_assert_cmpint(ret, ==, -EFAULT);
+    g_assert_cmpint(hs_smmu_dma(&f.func, va + 0x10, buf, sizeof(buf), true),
+                    ==, -EFAULT);
+    g_assert_cmpuint(n_events(&f), ==, 0);
+    /* The next page is fine. */
+    gpa(&f, DATA_IPA)[0] = 0x42;
+    g_assert_cmpint(hs_smmu_dma(&f.func, va + 0x1000, buf, 1, false), ==, 0);
+    g_assert_cmpuint(buf[0], ==, 0x42);
+
+    /* The CD itself is in the vanished memory. */
+    install_nested(&f, cd2_ipa);
+    dma_read32(&f, va + 0x1000, &ret);
+    g_assert_cmpint(ret, ==, -EFAULT);
+    g_assert_cmpuint(n_events(&f), ==, 0);
+    g_assert_cmpuint(stats(&f).dma_faults, ==, 3);
     fixture_fini(&f);
 }
 
@@ -981,6 +1027,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostsim/smmu/submit-batches", test_submit_batches);
     g_test_add_func("/hostsim/smmu/abort-and-s2", test_abort_and_s2);
     g_test_add_func("/hostsim/smmu/nested-dma", test_nested_dma);
+    g_test_add_func("/hostsim/smmu/vanished-memory", test_vanished_memory);
     g_test_add_func("/hostsim/smmu/tlb-staleness", test_tlb_staleness);
     g_test_add_func("/hostsim/smmu/tlb-range-and-global",
                     test_tlb_range_and_global);

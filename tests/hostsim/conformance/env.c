@@ -217,13 +217,38 @@ const CDev *cenv_edu_other_smmu(const CDev *d)
     return NULL;
 }
 
+/*
+ * The CANWBS of bdf as the simulator's topology says (-1: not known).
+ * The real kernel does not publish it; the lab's devices all have it.
+ */
+static int sim_canwbs(const char *bdf)
+{
+    static char reply[16384];
+    uint64_t count = 0, canwbs;
+    char b[32];
+    unsigned i;
+
+    if (!cenv_sim || cenv_ctl(reply, sizeof(reply), "topology") != 0) {
+        return -1;
+    }
+    cenv_ctl_get(reply, 0, "count", &count);
+    for (i = 1; i <= count; i++) {
+        if (cenv_ctl_get_str(reply, i, "bdf", b, sizeof(b)) &&
+            !strcmp(b, bdf) && cenv_ctl_get(reply, i, "canwbs", &canwbs)) {
+            return canwbs != 0;
+        }
+    }
+    return -1;
+}
+
 const CDev *cenv_edu_same_smmu(const CDev *d)
 {
     unsigned k;
 
     for (k = 0; k < cenv_ndevs; k++) {
         if (cenv_devs[k].edu && &cenv_devs[k] != d &&
-            !strcmp(cenv_devs[k].smmu, d->smmu)) {
+            !strcmp(cenv_devs[k].smmu, d->smmu) &&
+            sim_canwbs(cenv_devs[k].bdf) == sim_canwbs(d->bdf)) {
             return &cenv_devs[k];
         }
     }

@@ -43,7 +43,10 @@ void cenv_init(void);
 const CDev *cenv_edu(unsigned i);
 /* An edu device behind another SMMU than d, or NULL. */
 const CDev *cenv_edu_other_smmu(const CDev *d);
-/* An edu device behind the same SMMU as d but not d, or NULL. */
+/*
+ * An edu device behind the same SMMU as d but not d, and as coherent
+ * (CANWBS, 3.1) as d so that the two can share d's domains; or NULL.
+ */
 const CDev *cenv_edu_same_smmu(const CDev *d);
 
 #define REQUIRE_SIM()                                                   \

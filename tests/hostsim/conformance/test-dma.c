@@ -346,6 +346,53 @@ TEST_F(dma, unmap_then_tlbi_faults)
     expect_fault(self->qfd, EVT_ID_TRANSLATION, IOVA_DST, false);
 }
 
+/*
+ * Simulator: an STE install (here a replace by a second nested HWPT with
+ * the same vSTE) sends CFGI_STE + CMD_SYNC, which drop the StreamID's
+ * cached configuration but no TLB entry (those are tagged by VMID/ASID
+ * and only TLBIs drop them), so a remap the guest did not invalidate is
+ * still not seen afterwards.
+ */
+TEST_F(dma, sim_ste_install_keeps_tlb)
+{
+    Nest *n = &self->n;
+    NestGuest *g = &self->g;
+    uint64_t entries, log[16][2];
+    bool user[16];
+    unsigned k, i;
+
+    REQUIRE_SIM();
+    nest_map_page(g, IOVA_SRC, GPA_SRC, PTE_PAGE_ATTRS);
+    nest_map_page(g, IOVA_DST, GPA_DST, PTE_PAGE_ATTRS);
+    load_device(n, g, 0x91);
+    nest_dma(n, IOVA_DST, XFER, false);
+    ASSERT_TRUE(holds(g, GPA_DST, 0x91));
+    entries = nest_sim_stat(n->dev, "tlb_entries");
+    ASSERT_GT(entries, 0);
+
+    ASSERT_EQ(cenv_hwpt_nested(n->iommufd, n->dev_id, n->viommu,
+                               VSTE_S1_0(NEST_GPA_CD), VSTE_S1_1,
+                               &self->extra_hwpt), 0);
+    nest_sim_log_clear(n->dev);
+    nest_attach(n, self->extra_hwpt);
+    EXPECT_EQ(nest_sim_stat(n->dev, "tlb_entries"), entries);
+    k = nest_sim_log(n->dev, log, user, 16);
+    EXPECT_TRUE(k >= 2);
+    for (i = 0; i < k; i++) {
+        unsigned op = log[i][0] & 0xff;
+
+        EXPECT_FALSE(user[i]);
+        EXPECT_TRUE(op == CMD_CFGI_STE || op == CMD_SYNC);
+    }
+
+    nest_map_page(g, IOVA_DST, GPA_NEW, PTE_PAGE_ATTRS);
+    load_device(n, g, 0x92);
+    nest_dma(n, IOVA_DST, XFER, false);
+    EXPECT_TRUE(holds(g, GPA_DST, 0x92));
+    EXPECT_FALSE(holds(g, GPA_NEW, 0x92));
+    expect_no_event(self->qfd);
+}
+
 /* ==== the TLB: stale until a forwarded TLBI (the acceptance point) ===== */
 
 FIXTURE(tlbi) {
@@ -357,6 +404,7 @@ FIXTURE(tlbi) {
 
 enum { T_NH_VA, T_NH_VA_LEAF, T_NH_VA_RANGE, T_NH_VAA, T_NH_ASID, T_NH_ALL,
        T_NSNH_ALL, T_NH_ASID_OTHER, T_NH_VA_OTHER_PAGE, T_CFGI_CD_ALL,
+       T_NH_VA_RANGE_TO_PAGE, T_NH_VA_RANGE_SCALE, T_NH_VA_RANGE_BEFORE,
        T_NONE };
 
 FIXTURE_VARIANT(tlbi) {
@@ -371,6 +419,16 @@ FIXTURE_VARIANT_ADD(tlbi, nh_va_leaf) {
 };
 FIXTURE_VARIANT_ADD(tlbi, nh_va_range) {
     .kind = T_NH_VA_RANGE, .refreshes = true,
+};
+/* Ranges whose last page is the remapped one, or the page before it. */
+FIXTURE_VARIANT_ADD(tlbi, nh_va_range_ends_at_page) {
+    .kind = T_NH_VA_RANGE_TO_PAGE, .refreshes = true,
+};
+FIXTURE_VARIANT_ADD(tlbi, nh_va_range_scale_ends_at_page) {
+    .kind = T_NH_VA_RANGE_SCALE, .refreshes = true,
+};
+FIXTURE_VARIANT_ADD(tlbi, nh_va_range_ends_before_page) {
+    .kind = T_NH_VA_RANGE_BEFORE, .refreshes = false,
 };
 FIXTURE_VARIANT_ADD(tlbi, nh_vaa) { .kind = T_NH_VAA, .refreshes = true };
 FIXTURE_VARIANT_ADD(tlbi, nh_asid) { .kind = T_NH_ASID, .refreshes = true };
@@ -425,6 +483,21 @@ static void tlbi_command(const Nest *n, int kind, uint64_t cmd[2])
         cmd[0] = CMD_TLBI_NH_VA | asid | CMD0_NUM(3);
         cmd[1] = IOVA_SRC | CMD1_TG(1) | CMD1_TTL(3);
         break;
+    case T_NH_VA_RANGE_TO_PAGE:
+        /* (NUM + 1) = 2 pages from IOVA_SRC: IOVA_SRC and IOVA_DST. */
+        cmd[0] = CMD_TLBI_NH_VA | asid | CMD0_NUM(1);
+        cmd[1] = IOVA_SRC | CMD1_TG(1) | CMD1_TTL(3);
+        break;
+    case T_NH_VA_RANGE_SCALE:
+        /* (NUM + 1) * 2^SCALE = 2 pages from IOVA_SRC. */
+        cmd[0] = CMD_TLBI_NH_VA | asid | CMD0_SCALE(1);
+        cmd[1] = IOVA_SRC | CMD1_TG(1) | CMD1_TTL(3);
+        break;
+    case T_NH_VA_RANGE_BEFORE:
+        /* One page, IOVA_SRC only: IOVA_DST right after it stays. */
+        cmd[0] = CMD_TLBI_NH_VA | asid;
+        cmd[1] = IOVA_SRC | CMD1_TG(1) | CMD1_TTL(3);
+        break;
     case T_NH_VAA:
         cmd[0] = CMD_TLBI_NH_VAA;
         cmd[1] = IOVA_DST;
@@ -462,7 +535,10 @@ TEST_F(tlbi, stale_until_invalidated)
 
     uint64_t attrs = PTE_PAGE_ATTRS & ~(variant->global ? PTE_NG : 0);
 
-    if (variant->kind == T_NH_VA_RANGE && !nest_ril(n)) {
+    if ((variant->kind == T_NH_VA_RANGE ||
+         variant->kind == T_NH_VA_RANGE_TO_PAGE ||
+         variant->kind == T_NH_VA_RANGE_SCALE ||
+         variant->kind == T_NH_VA_RANGE_BEFORE) && !nest_ril(n)) {
         SKIP("range invalidation needs IDR3.RIL");
     }
     if (variant->global && !variant->refreshes && !cenv_sim) {
