@@ -821,7 +821,8 @@ static int sim_dup_to(int oldfd, int newfd, int flags, bool three)
                   : NULL;
     fn = fd_table ? g_hash_table_lookup(fd_table, GINT_TO_POINTER(newfd))
                   : NULL;
-    ret = three ? hs_libc.dup3(oldfd, newfd, flags) : hs_libc.dup2(oldfd, newfd);
+    ret = three ? hs_libc.dup3(oldfd, newfd, flags)
+                : hs_libc.dup2(oldfd, newfd);
     if (ret >= 0 && oldfd != newfd) {
         int err = errno;
 
@@ -864,7 +865,8 @@ static int sim_fcntl(int fd, int cmd, void *arg, bool is64)
         f = sim_fd_enter(fd);
     }
     if (!f) {
-        return is64 ? hs_libc.fcntl64(fd, cmd, arg) : hs_libc.fcntl(fd, cmd, arg);
+        return is64 ? hs_libc.fcntl64(fd, cmd, arg)
+                    : hs_libc.fcntl(fd, cmd, arg);
     }
     ret = is64 ? hs_libc.fcntl64(fd, cmd, arg) : hs_libc.fcntl(fd, cmd, arg);
     if (ret >= 0) {

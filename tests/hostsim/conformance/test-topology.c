@@ -133,10 +133,9 @@ TEST_F(vmid, per_s2_parent)
 {
     Nest *n = &self->n;
     uint32_t v2, s2b, vb, s2c, vc;
-    uint64_t va, vmid_b, cmds[64][2];
+    uint64_t va, vmid_b, flushed = 0, cmds[64][2];
     bool user[64];
     unsigned k, i;
-    uint64_t flushed = 0;
 
     va = vmid_of(n, n->viommu, n->dev);
     EXPECT_NE(va, 0);
