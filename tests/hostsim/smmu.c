@@ -17,22 +17,10 @@
  */
 #include "hostsim-int.h"
 #include "smmu-internal.h"
+#include "smmuv3-cmd.h"
 
 #include <string.h>
 
-/* Opcodes (smmuv3-facts.md 4.1). */
-#define CMD_CFGI_STE            0x03
-#define CMD_CFGI_STE_RANGE      0x04
-#define CMD_CFGI_CD             0x05
-#define CMD_CFGI_CD_ALL         0x06
-#define CMD_TLBI_NH_ALL         0x10
-#define CMD_TLBI_NH_ASID        0x11
-#define CMD_TLBI_NH_VA          0x12
-#define CMD_TLBI_NH_VAA         0x13
-#define CMD_TLBI_S12_VMALL      0x28
-#define CMD_TLBI_S2_IPA         0x2a
-#define CMD_TLBI_NSNH_ALL       0x30
-#define CMD_SYNC                0x46
 
 /*
  * The CMD_SYNC the driver appends: CS=SEV, MSH=ISH, MSIAttr=WB (it

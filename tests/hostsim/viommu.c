@@ -12,6 +12,7 @@
  * 3.1-3.6.
  */
 #include "hostsim-int.h"
+#include "smmuv3-cmd.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -238,14 +239,6 @@ void hs_vdevice_destroy(HSVdevice *vd)
 #define HS_CMD1_ADDR            0xfffffffffffff000ULL
 #define HS_CMD1_ATC_SIZE        0x3fULL
 
-#define HS_OP_CFGI_CD           0x05
-#define HS_OP_CFGI_CD_ALL       0x06
-#define HS_OP_TLBI_NH_ALL       0x10
-#define HS_OP_TLBI_NH_ASID      0x11
-#define HS_OP_TLBI_NH_VA        0x12
-#define HS_OP_TLBI_NH_VAA       0x13
-#define HS_OP_TLBI_NSNH_ALL     0x30
-#define HS_OP_ATC_INV           0x40
 
 /* The range fields of TLBI_NH_VA(A) with IDR3.RIL (3.3). */
 static bool hs_inv_range_ok(HSSmmu *s, const uint64_t cmd[2])
@@ -284,23 +277,23 @@ static int hs_inv_convert(HSViommu *v, uint64_t cmd[2])
         ril1 = HS_CMD1_TTL | HS_CMD1_TG;
     }
     switch (op) {
-    case HS_OP_TLBI_NSNH_ALL:
+    case CMD_TLBI_NSNH_ALL:
         break;
-    case HS_OP_TLBI_NH_ALL:
+    case CMD_TLBI_NH_ALL:
         ok0 |= HS_CMD0_VMID;
         break;
-    case HS_OP_TLBI_NH_ASID:
+    case CMD_TLBI_NH_ASID:
         ok0 |= HS_CMD0_VMID | asid;
         break;
-    case HS_OP_TLBI_NH_VA:
+    case CMD_TLBI_NH_VA:
         ok0 |= HS_CMD0_VMID | asid | ril0;
         ok1 = HS_CMD1_LEAF | HS_CMD1_ADDR | ril1;
         break;
-    case HS_OP_TLBI_NH_VAA:
+    case CMD_TLBI_NH_VAA:
         ok0 |= HS_CMD0_VMID | ril0;
         ok1 = HS_CMD1_LEAF | HS_CMD1_ADDR | ril1;
         break;
-    case HS_OP_ATC_INV:
+    case CMD_ATC_INV:
         if (!s->ats) {
             return -EIO;
         }
@@ -311,12 +304,12 @@ static int hs_inv_convert(HSViommu *v, uint64_t cmd[2])
         ok1 = HS_CMD1_ATC_SIZE | HS_CMD1_ADDR;
         sid = true;
         break;
-    case HS_OP_CFGI_CD:
+    case CMD_CFGI_CD:
         ok0 |= HS_CMD0_SID | (s->ssidsize ? HS_CMD0_SSID : 0);
         ok1 = HS_CMD1_LEAF;
         sid = true;
         break;
-    case HS_OP_CFGI_CD_ALL:
+    case CMD_CFGI_CD_ALL:
         ok0 |= HS_CMD0_SID;
         sid = true;
         break;
@@ -327,16 +320,16 @@ static int hs_inv_convert(HSViommu *v, uint64_t cmd[2])
     if ((cmd[0] & ~ok0) || (cmd[1] & ~ok1)) {
         return -EIO;
     }
-    if (op == HS_OP_ATC_INV && (cmd[1] & HS_CMD1_ATC_SIZE) > 52) {
+    if (op == CMD_ATC_INV && (cmd[1] & HS_CMD1_ATC_SIZE) > 52) {
         return -EIO;
     }
-    if ((op == HS_OP_TLBI_NH_VA || op == HS_OP_TLBI_NH_VAA) && s->ril &&
+    if ((op == CMD_TLBI_NH_VA || op == CMD_TLBI_NH_VAA) && s->ril &&
         !hs_inv_range_ok(s, cmd)) {
         return -EIO;
     }
 
-    if (op == HS_OP_TLBI_NSNH_ALL) {
-        cmd[0] = HS_OP_TLBI_NH_ALL | ((uint64_t)vmid << 32);
+    if (op == CMD_TLBI_NSNH_ALL) {
+        cmd[0] = CMD_TLBI_NH_ALL | ((uint64_t)vmid << 32);
         cmd[1] = 0;
     } else if (sid) {
         uint64_t vsid = cmd[0] >> 32;

@@ -74,23 +74,7 @@
 #define PTE_ADDR_MASK           0x0000fffffffff000ULL
 
 /* ---- commands (smmuv3-facts.md 4) -------------------------------------- */
-#define CMD_PREFETCH_CONFIG     0x01
-#define CMD_CFGI_STE            0x03
-#define CMD_CFGI_ALL            0x04
-#define CMD_CFGI_CD             0x05
-#define CMD_CFGI_CD_ALL         0x06
-#define CMD_TLBI_NH_ALL         0x10
-#define CMD_TLBI_NH_ASID        0x11
-#define CMD_TLBI_NH_VA          0x12
-#define CMD_TLBI_NH_VAA         0x13
-#define CMD_TLBI_EL2_ALL        0x20
-#define CMD_TLBI_S12_VMALL      0x28
-#define CMD_TLBI_S2_IPA         0x2a
-#define CMD_TLBI_NSNH_ALL       0x30
-#define CMD_ATC_INV             0x40
-#define CMD_PRI_RESP            0x41
-#define CMD_RESUME              0x44
-#define CMD_SYNC                0x46
+#include "../smmuv3-cmd.h"
 #define CMD0_SSV                (1ULL << 11)
 #define CMD0_SSID(s)            ((uint64_t)(s) << 12)
 #define CMD0_SID(s)             ((uint64_t)(s) << 32)
