@@ -209,7 +209,7 @@ static int vfio_bind(HSVfioDev *d, uint64_t uptr)
         hs_device_unbind(idev);
         return -EFAULT;
     }
-    hs_ictx_get(ictx);
+    /* The DEVICE object holds the context's reference while bound. */
     d->bound = true;
     d->ictx = ictx;
     d->idev = idev;
@@ -738,7 +738,6 @@ void hs_vfio_close(HSVfioDev *d)
         hs_pci_irq_teardown(f);
         hs_pci_disable(f);
         hs_device_unbind(d->idev);
-        hs_ictx_put(d->ictx);
         f->bound = NULL;
         f->idev = NULL;
         d->bound = false;
